@@ -1,0 +1,247 @@
+"""What the portal records about its traffic with the platform.
+
+Webhook events, API failures, halted requests, alerts, maintenance windows,
+the circuit breaker's state and sync runs are rows, so staff can see them and
+every worker process, on any machine, shares them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class WebhookEvent(models.Model):
+    """A partners webhook delivery, stored once per event GUID."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    guid = models.UUIDField(unique=True)
+    event_type = models.CharField(max_length=64, db_index=True)
+    event_category = models.CharField(max_length=64)
+    timestamp = models.DateTimeField(help_text="When the platform says the event happened.")
+    restaurant_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    deliveries = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.event_type} {self.restaurant_guid} ({self.received_at:%Y-%m-%d %H:%M})"
+
+
+class ApiFailure(models.Model):
+    """One failed call to the platform, with what support will ask for."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    method = models.CharField(max_length=8)
+    endpoint = models.CharField(
+        max_length=255, help_text="Path template, e.g. /restaurants/v1/restaurants/{guid}"
+    )
+    path = models.CharField(max_length=1024)
+    restaurant_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=32, help_text="http, timeout, connection, malformed, ...")
+    request_id = models.CharField(max_length=128, blank=True)
+    message = models.TextField(blank=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    will_retry = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.method} {self.endpoint} → {self.status_code or self.kind}"
+
+
+class RequestHalt(models.Model):
+    """The halting mechanism's memory of one request (method + endpoint + restaurant)."""
+
+    class Status(models.TextChoices):
+        FAILING = "failing", "Failing"
+        HALTED = "halted", "Halted"
+        RESUMED = "resumed", "Resumed"
+
+    key = models.CharField(max_length=64, unique=True)
+    method = models.CharField(max_length=8)
+    endpoint = models.CharField(max_length=255)
+    restaurant_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    signature = models.CharField(max_length=255, help_text="How it fails, e.g. 'http 500'.")
+    failure_count = models.PositiveIntegerField(default=0)
+    last_message = models.TextField(blank=True)
+    last_request_id = models.CharField(max_length=128, blank=True)
+    first_failed_at = models.DateTimeField(default=timezone.now)
+    last_failed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.FAILING, db_index=True
+    )
+    halted_at = models.DateTimeField(null=True, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-last_failed_at"]
+
+    def __str__(self):
+        return f"{self.method} {self.endpoint} {self.restaurant_guid or ''} ({self.status})"
+
+
+class Alert(models.Model):
+    class Level(models.TextChoices):
+        WARNING = "warning", "Warning"
+        ERROR = "error", "Error"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.ERROR)
+    kind = models.CharField(max_length=32, help_text="halt, circuit, auth, ...")
+    title = models.CharField(max_length=255)
+    message = models.TextField(blank=True)
+    restaurant_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self):
+        return self.acknowledged_at is None
+
+
+class MaintenanceWindowQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now)
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gt=now or timezone.now())
+
+
+class MaintenanceWindow(models.Model):
+    """A planned platform maintenance: no reads are sent while it lasts."""
+
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MaintenanceWindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="maintenance_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M} {self.reason}"
+
+
+class CircuitState(models.Model):
+    """The platform-wide circuit breaker; a single row shared by all workers."""
+
+    class State(models.TextChoices):
+        CLOSED = "closed", "Closed (platform healthy)"
+        OPEN = "open", "Open (platform failing, backing off)"
+        HALF_OPEN = "half_open", "Half-open (probing)"
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.CLOSED)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    next_probe_at = models.DateTimeField(null=True, blank=True)
+    consecutive_opens = models.PositiveIntegerField(default=0)
+    reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.get_state_display()
+
+    @classmethod
+    def current(cls):
+        state, _ = cls.objects.get_or_create(pk=1)
+        return state
+
+
+class SyncRun(models.Model):
+    """One discovery, poll or refresh run, with live progress."""
+
+    class Kind(models.TextChoices):
+        POLL = "poll", "Partners poll"
+        DISCOVER = "discover", "Group discovery"
+        REFRESH = "refresh", "Restaurant refresh"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        WEBHOOK = "webhook", "Webhook"
+        STAFF = "staff", "Staff"
+        COMMAND = "command", "Command"
+        STARTUP = "startup", "Start-up"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    halted = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+
+class PollState(models.Model):
+    """When the partners API was last read successfully: the next poll's lastModified."""
+
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"Last successful poll: {self.last_success_at or 'never'}"
+
+    @classmethod
+    def current(cls):
+        state, _ = cls.objects.get_or_create(pk=1)
+        return state

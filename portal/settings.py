@@ -1,0 +1,252 @@
+"""Settings of the onboarding portal, read from the environment (and `.env`).
+
+Every value an operator may change is documented in `.env.example`.
+"""
+
+import hashlib
+import hmac
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+# The fallback key is for a developer's machine only: `check --deploy` flags it
+# (W009), and `make run` writes a random one into `.env` on first start.
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_q",
+    "portal",
+    "restaurants",
+    "integrations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# Database -------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the queue workers and their fetch threads all write to
+    # one file: WAL lets readers go on during a write, IMMEDIATE transactions
+    # take the write lock up front instead of failing on upgrade, and the
+    # timeout makes a writer wait its turn rather than raise "locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache and queue --------------------------------------------------------------
+# Everything workers share (token, rate-limit budgets, circuit state) lives in
+# the cache or the database, never in one process's memory.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+        }
+    }
+
+Q_CLUSTER = {
+    "name": "portal",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("Q_TIMEOUT_SECONDS", default=600),
+    # `retry` must exceed `timeout`, or a long task is handed out twice.
+    "retry": env.int("Q_TIMEOUT_SECONDS", default=600) + 60,
+    "max_attempts": env.int("Q_MAX_ATTEMPTS", default=3),
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = env.float("Q_ORM_POLL_SECONDS", default=0.5)
+
+# Auth -----------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# I18n -----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# Static files ---------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+# Security (production) ------------------------------------------------------
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The platform must never get a 3xx from the webhook, and a load
+    # balancer's health probe speaks plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^webhooks/", r"^health/$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env.bool("BEHIND_TLS_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Mail and alerts ------------------------------------------------------------
+ADMINS = [(address, address) for address in env.list("ADMIN_EMAILS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default="portal@localhost")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+
+# The platform ---------------------------------------------------------------
+TOAST_CLIENT_ID = env("TOAST_CLIENT_ID", default="")
+TOAST_CLIENT_SECRET = env("TOAST_CLIENT_SECRET", default="")
+# Without partner credentials the portal talks to its built-in simulator.
+TOAST_USE_SIMULATOR = not (TOAST_CLIENT_ID and TOAST_CLIENT_SECRET)
+SIMULATOR_HOST = env("SIMULATOR_HOST", default="127.0.0.1")
+SIMULATOR_PORT = env.int("SIMULATOR_PORT", default=8765)
+
+
+def _derived_secret(purpose):
+    """A per-installation secret for the simulator, never written anywhere."""
+    return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+if TOAST_USE_SIMULATOR:
+    TOAST_CLIENT_ID = "portal-simulator"
+    TOAST_CLIENT_SECRET = _derived_secret("simulator-client-secret")
+    _default_host = f"http://{SIMULATOR_HOST}:{SIMULATOR_PORT}"
+    _default_webhook_secret = _derived_secret("simulator-webhook-secret")
+else:
+    _default_host = ""
+    _default_webhook_secret = ""
+TOAST_API_HOSTNAME = env("TOAST_API_HOSTNAME", default=_default_host).rstrip("/")
+TOAST_WEBHOOK_SECRET = env("TOAST_WEBHOOK_SECRET", default=_default_webhook_secret)
+TOAST_WEBHOOK_MAX_BYTES = env.int("TOAST_WEBHOOK_MAX_BYTES", default=64 * 1024)
+
+# Limits the client keeps, all configurable because accounts with many
+# locations may get account-specific limits.
+TOAST_RATE_LIMIT_PER_SECOND = env.int("TOAST_RATE_LIMIT_PER_SECOND", default=20)
+TOAST_RATE_LIMIT_PER_WINDOW = env.int("TOAST_RATE_LIMIT_PER_WINDOW", default=10_000)
+TOAST_RATE_LIMIT_WINDOW_SECONDS = env.int("TOAST_RATE_LIMIT_WINDOW_SECONDS", default=900)
+TOAST_CONNECT_TIMEOUT_SECONDS = env.float("TOAST_CONNECT_TIMEOUT_SECONDS", default=5.0)
+TOAST_READ_TIMEOUT_SECONDS = env.float("TOAST_READ_TIMEOUT_SECONDS", default=30.0)
+TOAST_MAX_RETRIES = env.int("TOAST_MAX_RETRIES", default=4)
+TOAST_BACKOFF_BASE_SECONDS = env.float("TOAST_BACKOFF_BASE_SECONDS", default=0.5)
+TOAST_BACKOFF_MAX_SECONDS = env.float("TOAST_BACKOFF_MAX_SECONDS", default=30.0)
+TOAST_HALT_THRESHOLD = env.int("TOAST_HALT_THRESHOLD", default=5)
+TOAST_CIRCUIT_WINDOW_SECONDS = env.int("TOAST_CIRCUIT_WINDOW_SECONDS", default=60)
+TOAST_CIRCUIT_MIN_REQUESTS = env.int("TOAST_CIRCUIT_MIN_REQUESTS", default=10)
+TOAST_CIRCUIT_ERROR_RATIO = env.float("TOAST_CIRCUIT_ERROR_RATIO", default=0.5)
+TOAST_CIRCUIT_MAX_BACKOFF_SECONDS = env.int("TOAST_CIRCUIT_MAX_BACKOFF_SECONDS", default=1800)
+
+# Sync -----------------------------------------------------------------------
+TOAST_SYNC_CONCURRENCY = env.int("TOAST_SYNC_CONCURRENCY", default=8)
+TOAST_SYNC_CHUNK_SIZE = env.int("TOAST_SYNC_CHUNK_SIZE", default=200)
+TOAST_POLL_INTERVAL_MINUTES = env.int("TOAST_POLL_INTERVAL_MINUTES", default=360)
+TOAST_REFRESH_INTERVAL_MINUTES = env.int("TOAST_REFRESH_INTERVAL_MINUTES", default=1440)
+# Data older than this counts as stale on the dashboard.
+TOAST_STALE_AFTER_HOURS = env.int("TOAST_STALE_AFTER_HOURS", default=36)
+
+# Staff pages and documentation ----------------------------------------------
+PORTAL_NAME = env("PORTAL_NAME", default="Onboarding Portal")
+INTEGRATION_NAME = env("INTEGRATION_NAME", default="our integration")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@example.com")
+SUPPORT_PHONE = env("SUPPORT_PHONE", default="")
+SUPPORT_URL = env("SUPPORT_URL", default="")
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+STATUS_LINK_MAX_AGE_DAYS = env.int("STATUS_LINK_MAX_AGE_DAYS", default=30)
+
+# Logging --------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "portal.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+    },
+}

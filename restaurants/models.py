@@ -1,0 +1,280 @@
+"""The platform's `RestaurantInfo`, kept as rows staff can query.
+
+A restaurant's 1:1 sections (general, location, URLs, delivery, online
+ordering with its payment options, prep times) are columns of `Restaurant`, so
+one read shows a restaurant. Day schedules and their services are child rows;
+the week maps each weekday to a day schedule key, or to null when closed.
+Payload strings are nullable: the platform's `""` and `null` both come back
+out of an export as they went in.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from restaurants import validators
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class RestaurantQuerySet(models.QuerySet):
+    def connected(self):
+        return self.filter(connection__status=Connection.Status.CONNECTED)
+
+    def removed(self):
+        return self.filter(connection__status=Connection.Status.REMOVED)
+
+    def prospects(self):
+        """Restaurants of a connected group that have not connected themselves."""
+        return self.filter(connection__isnull=True)
+
+    def stale(self, now=None):
+        from django.conf import settings
+
+        cutoff = (now or timezone.now()) - timezone.timedelta(
+            hours=settings.TOAST_STALE_AFTER_HOURS
+        )
+        return self.connected().filter(
+            models.Q(last_fetched_at__lt=cutoff) | models.Q(last_fetched_at__isnull=True)
+        )
+
+    def with_errors(self):
+        return self.exclude(last_error="")
+
+
+class Restaurant(models.Model):
+    guid = models.UUIDField(primary_key=True)
+
+    # general
+    name = models.CharField(max_length=255, null=True, blank=True)
+    location_name = models.CharField(max_length=255, null=True, blank=True)
+    location_code = models.CharField(max_length=64, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, null=True, blank=True, validators=[validators.validate_time_zone]
+    )
+    closeout_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[validators.validate_closeout_hour]
+    )
+    management_group_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    currency_code = models.CharField(max_length=3, null=True, blank=True)
+    first_business_date = models.DateField(null=True, blank=True)
+    archived = models.BooleanField(null=True, blank=True)
+
+    # location
+    address1 = models.CharField(max_length=255, null=True, blank=True)
+    address2 = models.CharField(max_length=255, null=True, blank=True)
+    city = models.CharField(max_length=128, null=True, blank=True, db_index=True)
+    state_code = models.CharField(max_length=64, null=True, blank=True)
+    administrative_area = models.CharField(max_length=128, null=True, blank=True)
+    zip_code = models.CharField(max_length=32, null=True, blank=True)
+    country = models.CharField(max_length=64, null=True, blank=True)
+    phone = models.CharField(max_length=64, null=True, blank=True)
+    phone_country_code = models.CharField(max_length=8, null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True, validators=[validators.validate_latitude])
+    longitude = models.FloatField(null=True, blank=True, validators=[validators.validate_longitude])
+
+    # urls
+    website = models.CharField(max_length=2048, null=True, blank=True)
+    facebook = models.CharField(max_length=2048, null=True, blank=True)
+    twitter = models.CharField(max_length=2048, null=True, blank=True)
+    order_online = models.CharField(max_length=2048, null=True, blank=True)
+    purchase_gift_card = models.CharField(max_length=2048, null=True, blank=True)
+    check_gift_card = models.CharField(max_length=2048, null=True, blank=True)
+
+    # schedules: weekSchedule, each a key of a DaySchedule, or null when closed
+    week_monday = models.CharField(max_length=128, null=True, blank=True)
+    week_tuesday = models.CharField(max_length=128, null=True, blank=True)
+    week_wednesday = models.CharField(max_length=128, null=True, blank=True)
+    week_thursday = models.CharField(max_length=128, null=True, blank=True)
+    week_friday = models.CharField(max_length=128, null=True, blank=True)
+    week_saturday = models.CharField(max_length=128, null=True, blank=True)
+    week_sunday = models.CharField(max_length=128, null=True, blank=True)
+
+    # delivery
+    delivery_enabled = models.BooleanField(null=True, blank=True)
+    delivery_minimum = models.FloatField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    delivery_area = models.TextField(
+        null=True, blank=True, validators=[validators.validate_delivery_area]
+    )
+
+    # online ordering
+    online_ordering_enabled = models.BooleanField(null=True, blank=True)
+    online_ordering_scheduling = models.BooleanField(null=True, blank=True)
+    special_requests = models.BooleanField(null=True, blank=True)
+    special_requests_message = models.TextField(null=True, blank=True)
+    # online ordering payment options
+    delivery_cash = models.BooleanField(null=True, blank=True)
+    delivery_cc_same_day = models.BooleanField(null=True, blank=True)
+    delivery_cc_future = models.BooleanField(null=True, blank=True)
+    takeout_cash = models.BooleanField(null=True, blank=True)
+    takeout_cc_same_day = models.BooleanField(null=True, blank=True)
+    takeout_cc_future = models.BooleanField(null=True, blank=True)
+    takeout_cc_in_store = models.BooleanField(null=True, blank=True)
+    cc_tip = models.BooleanField(null=True, blank=True)
+
+    # prep times, in minutes
+    delivery_prep_time = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    delivery_time_after_open = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    delivery_time_before_close = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    takeout_prep_time = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    takeout_time_after_open = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    takeout_time_before_close = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    takeout_throttling_time = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+    delivery_throttling_time = models.IntegerField(
+        null=True, blank=True, validators=[validators.validate_non_negative]
+    )
+
+    # bookkeeping
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_fetched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="Onboarding staff's own notes.")
+
+    objects = RestaurantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "location_name"]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["time_zone"])]
+
+    def __str__(self):
+        label = " – ".join(part for part in (self.name, self.location_name) if part)
+        return label or str(self.guid)
+
+    def get_absolute_url(self):
+        return reverse("restaurant-detail", args=[self.guid])
+
+    @property
+    def has_data(self):
+        return bool(self.content_sha256)
+
+    def week(self):
+        """(weekday, day schedule key or None when closed), Monday first."""
+        return [(day, getattr(self, f"week_{day}")) for day in WEEKDAYS]
+
+
+class DaySchedule(models.Model):
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="day_schedules"
+    )
+    key = models.CharField(max_length=128, help_text="Identifier used by the week schedule.")
+    schedule_name = models.CharField(max_length=255, null=True, blank=True)
+    open_time = models.TimeField(null=True, blank=True)
+    close_time = models.TimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["restaurant", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["restaurant", "key"], name="unique_day_schedule_key")
+        ]
+
+    def __str__(self):
+        return self.schedule_name or self.key
+
+
+class Service(models.Model):
+    day_schedule = models.ForeignKey(DaySchedule, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=255, null=True, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    overnight = models.BooleanField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day_schedule", "position"]
+
+    def __str__(self):
+        return self.name or f"service {self.position + 1}"
+
+
+class Snapshot(models.Model):
+    """One payload as fetched: what the platform said, and when."""
+
+    class Source(models.TextChoices):
+        API = "api", "Restaurants API"
+        IMPORT = "import", "Imported file"
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
+    sha256 = models.CharField(max_length=64)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        get_latest_by = "fetched_at"
+
+    def __str__(self):
+        return f"{self.restaurant_id} at {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class ConnectionQuerySet(models.QuerySet):
+    def connected(self):
+        return self.filter(status=Connection.Status.CONNECTED)
+
+    def removed(self):
+        return self.filter(status=Connection.Status.REMOVED)
+
+
+class Connection(models.Model):
+    """The restaurant's access grant to the integration (the partners API's view)."""
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        REMOVED = "removed", "Removed"
+
+    restaurant = models.OneToOneField(
+        Restaurant, on_delete=models.CASCADE, primary_key=True, related_name="connection"
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.CONNECTED, db_index=True
+    )
+    management_group_guid = models.UUIDField(null=True, blank=True, db_index=True)
+    restaurant_name = models.CharField(max_length=255, blank=True)
+    location_name = models.CharField(max_length=255, blank=True)
+    external_group_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    external_restaurant_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    created_by_email = models.CharField(max_length=255, blank=True)
+    deleted = models.BooleanField(
+        default=False, help_text="The platform says the restaurant no longer operates."
+    )
+    created_date = models.DateTimeField(null=True, blank=True)
+    modified_date = models.DateTimeField(null=True, blank=True)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="The last partner record or webhook details, as sent."
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConnectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["restaurant_name"]
+
+    def __str__(self):
+        return f"{self.restaurant_name or self.restaurant_id} ({self.get_status_display()})"
+
+    @property
+    def is_removed(self):
+        return self.status == self.Status.REMOVED

@@ -1,0 +1,24 @@
+"""Test settings: the portal's own, namespaced per pytest-xdist worker.
+
+Parallel workers share one Redis server; each gets its own database number and
+queue name so that a test clearing the cache or the queue touches only its own.
+"""
+
+import os
+
+from portal.settings import *  # noqa: F403
+from portal.settings import CACHES, Q_CLUSTER, REDIS_URL
+
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_index = int(_worker.removeprefix("gw") or 0) + 1
+
+if REDIS_URL:
+    _url = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL
+    CACHES["default"]["LOCATION"] = f"{_url}/{_index}"
+    Q_CLUSTER["redis"] = f"{_url}/{_index}"
+Q_CLUSTER["name"] = f"portal-test-{_worker}"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests must never reach outside the machine, map tiles included.
+MAP_TILE_URL = ""
