@@ -46,50 +46,48 @@ class Restaurant(models.Model):
     guid = models.UUIDField(primary_key=True)
 
     # general
-    name = models.CharField(max_length=255, null=True, blank=True)
-    location_name = models.CharField(max_length=255, null=True, blank=True)
-    location_code = models.CharField(max_length=64, null=True, blank=True)
+    name = models.TextField(null=True, blank=True)
+    location_name = models.TextField(null=True, blank=True)
+    location_code = models.TextField(null=True, blank=True)
     description = models.TextField(null=True, blank=True)
-    time_zone = models.CharField(
-        max_length=64, null=True, blank=True, validators=[validators.validate_time_zone]
-    )
+    time_zone = models.TextField(null=True, blank=True, validators=[validators.validate_time_zone])
     closeout_hour = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[validators.validate_closeout_hour]
     )
     management_group_guid = models.UUIDField(null=True, blank=True, db_index=True)
-    currency_code = models.CharField(max_length=3, null=True, blank=True)
+    currency_code = models.TextField(null=True, blank=True)
     first_business_date = models.DateField(null=True, blank=True)
     archived = models.BooleanField(null=True, blank=True)
 
     # location
-    address1 = models.CharField(max_length=255, null=True, blank=True)
-    address2 = models.CharField(max_length=255, null=True, blank=True)
-    city = models.CharField(max_length=128, null=True, blank=True, db_index=True)
-    state_code = models.CharField(max_length=64, null=True, blank=True)
-    administrative_area = models.CharField(max_length=128, null=True, blank=True)
-    zip_code = models.CharField(max_length=32, null=True, blank=True)
-    country = models.CharField(max_length=64, null=True, blank=True)
-    phone = models.CharField(max_length=64, null=True, blank=True)
-    phone_country_code = models.CharField(max_length=8, null=True, blank=True)
+    address1 = models.TextField(null=True, blank=True)
+    address2 = models.TextField(null=True, blank=True)
+    city = models.TextField(null=True, blank=True, db_index=True)
+    state_code = models.TextField(null=True, blank=True)
+    administrative_area = models.TextField(null=True, blank=True)
+    zip_code = models.TextField(null=True, blank=True)
+    country = models.TextField(null=True, blank=True)
+    phone = models.TextField(null=True, blank=True)
+    phone_country_code = models.TextField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True, validators=[validators.validate_latitude])
     longitude = models.FloatField(null=True, blank=True, validators=[validators.validate_longitude])
 
     # urls
-    website = models.CharField(max_length=2048, null=True, blank=True)
-    facebook = models.CharField(max_length=2048, null=True, blank=True)
-    twitter = models.CharField(max_length=2048, null=True, blank=True)
-    order_online = models.CharField(max_length=2048, null=True, blank=True)
-    purchase_gift_card = models.CharField(max_length=2048, null=True, blank=True)
-    check_gift_card = models.CharField(max_length=2048, null=True, blank=True)
+    website = models.TextField(null=True, blank=True)
+    facebook = models.TextField(null=True, blank=True)
+    twitter = models.TextField(null=True, blank=True)
+    order_online = models.TextField(null=True, blank=True)
+    purchase_gift_card = models.TextField(null=True, blank=True)
+    check_gift_card = models.TextField(null=True, blank=True)
 
     # schedules: weekSchedule, each a key of a DaySchedule, or null when closed
-    week_monday = models.CharField(max_length=128, null=True, blank=True)
-    week_tuesday = models.CharField(max_length=128, null=True, blank=True)
-    week_wednesday = models.CharField(max_length=128, null=True, blank=True)
-    week_thursday = models.CharField(max_length=128, null=True, blank=True)
-    week_friday = models.CharField(max_length=128, null=True, blank=True)
-    week_saturday = models.CharField(max_length=128, null=True, blank=True)
-    week_sunday = models.CharField(max_length=128, null=True, blank=True)
+    week_monday = models.TextField(null=True, blank=True)
+    week_tuesday = models.TextField(null=True, blank=True)
+    week_wednesday = models.TextField(null=True, blank=True)
+    week_thursday = models.TextField(null=True, blank=True)
+    week_friday = models.TextField(null=True, blank=True)
+    week_saturday = models.TextField(null=True, blank=True)
+    week_sunday = models.TextField(null=True, blank=True)
 
     # delivery
     delivery_enabled = models.BooleanField(null=True, blank=True)
@@ -176,8 +174,8 @@ class DaySchedule(models.Model):
     restaurant = models.ForeignKey(
         Restaurant, on_delete=models.CASCADE, related_name="day_schedules"
     )
-    key = models.CharField(max_length=128, help_text="Identifier used by the week schedule.")
-    schedule_name = models.CharField(max_length=255, null=True, blank=True)
+    key = models.TextField(help_text="Identifier used by the week schedule.")
+    schedule_name = models.TextField(null=True, blank=True)
     open_time = models.TimeField(null=True, blank=True)
     close_time = models.TimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -194,7 +192,7 @@ class DaySchedule(models.Model):
 
 class Service(models.Model):
     day_schedule = models.ForeignKey(DaySchedule, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(max_length=255, null=True, blank=True)
+    name = models.TextField(null=True, blank=True)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
     overnight = models.BooleanField(null=True, blank=True)
@@ -250,11 +248,11 @@ class Connection(models.Model):
         max_length=16, choices=Status.choices, default=Status.CONNECTED, db_index=True
     )
     management_group_guid = models.UUIDField(null=True, blank=True, db_index=True)
-    restaurant_name = models.CharField(max_length=255, blank=True)
-    location_name = models.CharField(max_length=255, blank=True)
-    external_group_ref = models.CharField(max_length=255, blank=True, db_index=True)
-    external_restaurant_ref = models.CharField(max_length=255, blank=True, db_index=True)
-    created_by_email = models.CharField(max_length=255, blank=True)
+    restaurant_name = models.TextField(blank=True)
+    location_name = models.TextField(blank=True)
+    external_group_ref = models.TextField(blank=True, db_index=True)
+    external_restaurant_ref = models.TextField(blank=True, db_index=True)
+    created_by_email = models.TextField(blank=True)
     deleted = models.BooleanField(
         default=False, help_text="The platform says the restaurant no longer operates."
     )

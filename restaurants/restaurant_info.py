@@ -41,9 +41,17 @@ class Kind:
 
 
 class Text(Kind):
+    # Far beyond any real name, address or URL; it keeps a broken payload from
+    # filling the database. PostgreSQL cannot store NUL characters at all.
+    MAX_LENGTH = 10_000
+
     def load(self, value):
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {value!r}")
+        if len(value) > self.MAX_LENGTH:
+            raise ValueError(f"is {len(value)} characters long, more than {self.MAX_LENGTH}")
+        if "\x00" in value:
+            raise ValueError(f"contains a NUL character: {value[:40]!r}")
         return value
 
 
@@ -258,6 +266,7 @@ def _parse_day_schedules(payload):
     parsed = []
     for position, (key, body) in enumerate(schedules.items()):
         path = f"schedules.daySchedules.{key}"
+        _load(TEXT, key, f"{path} (key)")
         if not isinstance(body, dict):
             raise PayloadError(path, f"expected a DaySchedule object, got {body!r}")
         schedule = ParsedDaySchedule(
