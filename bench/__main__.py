@@ -1,0 +1,42 @@
+"""Runs the benchmarks against a fresh database and prints one line per figure.
+
+    name: value (goal: ...)
+"""
+
+import importlib
+import os
+import sys
+import tempfile
+import time
+
+MODULES = ["bench.simulator_throughput", "bench.sync", "bench.staff_pages"]
+
+
+def _setup_django(workdir):
+    # A database of its own: the benchmarks write thousands of restaurants.
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def main(names):
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as workdir:
+        os.environ["BENCH_WORKDIR"] = workdir
+        _setup_django(workdir)
+        figures = []
+        for name in names or MODULES:
+            started = time.monotonic()
+            print(f"== {name}", flush=True)
+            figures.extend(importlib.import_module(name).run())
+            print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
+    print()
+    for name, value, goal in figures:
+        print(f"{name}: {value:.3g} (goal: {goal})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
