@@ -1,0 +1,58 @@
+"""Settings come from the environment; production settings pass Django's deploy check."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def manage(*arguments, **env):
+    environment = {**os.environ, **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_development_fallback_key_fails_the_deploy_check():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="django-insecure-development-only-key",
+        ALLOWED_HOSTS="portal.example.com",
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
+
+
+def test_without_credentials_the_portal_uses_the_simulator_with_derived_secrets():
+    assert settings.TOAST_USE_SIMULATOR
+    assert settings.TOAST_API_HOSTNAME == "http://127.0.0.1:8765"
+    assert len(settings.TOAST_CLIENT_SECRET) == 64
+    assert settings.TOAST_CLIENT_SECRET != settings.TOAST_WEBHOOK_SECRET
