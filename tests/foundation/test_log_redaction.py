@@ -1,0 +1,42 @@
+"""No log line carries the client secret, the webhook secret or the access token."""
+
+import logging
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from portal.logging import RedactSecretsFilter
+
+pytestmark = pytest.mark.django_db
+
+
+def render(message, *args):
+    record = logging.LogRecord("test", logging.ERROR, __file__, 1, message, args, None)
+    RedactSecretsFilter().filter(record)
+    return record.getMessage()
+
+
+def test_it_redacts_the_client_secret_passed_as_an_argument():
+    line = render("login with %s failed", settings.TOAST_CLIENT_SECRET)
+
+    assert settings.TOAST_CLIENT_SECRET not in line
+    assert line == "login with [redacted] failed"
+
+
+def test_it_redacts_the_webhook_secret_inside_the_message():
+    line = render(f"bad secret {settings.TOAST_WEBHOOK_SECRET}!")
+
+    assert settings.TOAST_WEBHOOK_SECRET not in line
+
+
+def test_it_redacts_the_shared_access_token():
+    cache.set("toast:token:access", "eyJhbGciOiJIUzI1NiJ9.token-value", 60)
+
+    line = render("Authorization: Bearer %s", "eyJhbGciOiJIUzI1NiJ9.token-value")
+
+    assert "token-value" not in line
+
+
+def test_plain_lines_pass_unchanged():
+    assert render("synced %d restaurants", 12) == "synced 12 restaurants"
