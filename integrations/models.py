@@ -215,6 +215,9 @@ class SyncRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     halted = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Removed meanwhile, or already being refreshed by another worker."
+    )
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -245,3 +248,17 @@ class PollState(models.Model):
     def current(cls):
         state, _ = cls.objects.get_or_create(pk=1)
         return state
+
+
+class RateBudget(models.Model):
+    """One platform rate-limit budget, shared by every worker: see integrations/budgets.py."""
+
+    bucket = models.CharField(max_length=64, primary_key=True)
+    second = models.BigIntegerField(default=0, help_text="The current one-second slice.")
+    second_count = models.PositiveIntegerField(default=0)
+    window = models.BigIntegerField(default=0, help_text="The current long window's number.")
+    window_count = models.PositiveIntegerField(default=0)
+    paused_until = models.FloatField(default=0, help_text="Epoch seconds; after a 429.")
+
+    def __str__(self):
+        return self.bucket

@@ -1,0 +1,36 @@
+"""Creates or updates the django-q2 schedules that keep the data fresh (idempotent)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+SCHEDULES = {
+    "Partners poll (webhook safety net)": (
+        "integrations.tasks.scheduled_poll",
+        "TOAST_POLL_INTERVAL_MINUTES",
+    ),
+    "Refresh every connected restaurant": (
+        "integrations.tasks.scheduled_refresh",
+        "TOAST_REFRESH_INTERVAL_MINUTES",
+    ),
+    "Prune old failures and webhook events": ("integrations.tasks.prune_history", None),
+}
+DAILY = 24 * 60
+
+
+class Command(BaseCommand):
+    help = "Create or update the polling, refresh and housekeeping schedules."
+
+    def handle(self, *args, **options):
+        for name, (func, setting) in SCHEDULES.items():
+            minutes = getattr(settings, setting) if setting else DAILY
+            Schedule.objects.update_or_create(
+                name=name,
+                defaults={
+                    "func": func,
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": minutes,
+                    "repeats": -1,
+                },
+            )
+            self.stdout.write(f"Schedule '{name}': every {minutes} min")

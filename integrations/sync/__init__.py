@@ -1,0 +1,26 @@
+"""The sync engine: who is connected (webhook, poll, discovery) and what they look like (refresh).
+
+Each entry point creates a SyncRun staff can watch and queues the work on
+django-q2; integrations/tasks.py holds the task functions the workers run.
+"""
+
+from django_q.tasks import async_task
+
+from integrations.models import SyncRun
+
+from . import runs
+from .refresh import enqueue_refresh
+
+__all__ = ["enqueue_discovery", "enqueue_poll", "enqueue_refresh"]
+
+
+def enqueue_poll(*, trigger, requested_by=None):
+    run = runs.start(SyncRun.Kind.POLL, trigger, requested_by=requested_by)
+    async_task("integrations.tasks.poll", run.pk, task_name=f"poll-{run.pk}")
+    return run
+
+
+def enqueue_discovery(*, trigger, requested_by=None):
+    run = runs.start(SyncRun.Kind.DISCOVER, trigger, requested_by=requested_by)
+    async_task("integrations.tasks.discover", run.pk, task_name=f"discover-{run.pk}")
+    return run

@@ -1,0 +1,67 @@
+"""Polling the partners API: the safety net under the webhook.
+
+Reads `connectedRestaurants` page by page with `lastModified` set to the
+instant of the last *successful* poll, so connections changed while webhooks
+were lost (an outage on either side) are recovered. A full read (no
+`lastModified`, as discovery does) also marks connections the platform no
+longer lists as removed.
+"""
+
+import logging
+
+from django.utils import timezone
+
+from integrations.models import PollState
+from restaurants.models import Connection
+
+from . import lifecycle
+
+logger = logging.getLogger(__name__)
+
+# A little overlap: a change stamped just before the last poll's start time
+# but committed after it is read again rather than missed.
+OVERLAP = timezone.timedelta(minutes=5)
+
+
+def poll(client, *, full=False):
+    """Reconciles connections with the partners API; returns the list of Changes."""
+    state = PollState.current()
+    started = timezone.now()
+    since = None if full or not state.last_success_at else state.last_success_at - OVERLAP
+    PollState.objects.filter(pk=state.pk).update(last_attempt_at=started)
+    try:
+        changes, seen = _read(client, since)
+        if since is None:
+            changes += _remove_unlisted(seen)
+    except Exception as exc:
+        PollState.objects.filter(pk=state.pk).update(last_error=str(exc)[:2000])
+        raise
+    PollState.objects.filter(pk=state.pk).update(last_success_at=started, last_error="")
+    logger.info("Partners poll since %s: %d listed, %d changed", since, len(seen), len(changes))
+    return changes
+
+
+def _read(client, since):
+    changes, seen = [], set()
+    for record in client.connected_restaurants(last_modified=since):
+        try:
+            change = lifecycle.apply_partner_record(record)
+        except lifecycle.RecordError as exc:
+            logger.warning("Skipped a partner record that does not match the format: %s", exc)
+            continue
+        seen.add(change.guid)
+        if change.kind != lifecycle.UNCHANGED:
+            changes.append(change)
+    return changes, seen
+
+
+def _remove_unlisted(seen):
+    gone = Connection.objects.connected().exclude(restaurant_id__in=seen)
+    return [
+        lifecycle.apply_partner_record(connection.details or _record(connection), removed=True)
+        for connection in gone
+    ]
+
+
+def _record(connection):
+    return {"restaurantGuid": str(connection.restaurant_id)}

@@ -1,0 +1,146 @@
+"""Refreshing restaurants: fetch `RestaurantInfo` and store it through the one mapping.
+
+A refresh run is split into chunks of `TOAST_SYNC_CHUNK_SIZE` restaurants, one
+queue task each (10,000 restaurants are 50 tasks, not 10,000); inside a chunk,
+`TOAST_SYNC_CONCURRENCY` threads fetch and store in parallel. A per-restaurant
+lock in the shared cache means the same restaurant is never refreshed twice at
+once, by any worker.
+"""
+
+import collections
+import itertools
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django_q.tasks import async_task
+
+from integrations.models import SyncRun
+from integrations.platform import get_client
+from integrations.toast import errors
+from restaurants.ingest import Outcome, apply_restaurant_info, record_error
+from restaurants.models import Connection
+
+from . import runs
+
+logger = logging.getLogger(__name__)
+
+LOCK_SECONDS = 600
+FLUSH_EVERY_SECONDS = 1.0
+
+
+def enqueue_refresh(guids, *, trigger, requested_by=None):
+    """Queues a refresh of the given connected restaurants; returns its SyncRun."""
+    wanted = list(dict.fromkeys(str(guid) for guid in guids))
+    connected = set(
+        str(guid)
+        for guid in Connection.objects.connected()
+        .filter(restaurant_id__in=wanted)
+        .values_list("restaurant_id", flat=True)
+    )
+    wanted = [guid for guid in wanted if guid in connected]
+    run = runs.start(SyncRun.Kind.REFRESH, trigger, total=len(wanted), requested_by=requested_by)
+    if not wanted:
+        runs.finish(run.pk, total=0)
+    for chunk in itertools.batched(wanted, settings.TOAST_SYNC_CHUNK_SIZE):
+        async_task(
+            "integrations.tasks.refresh_chunk",
+            run.pk,
+            list(chunk),
+            task_name=f"refresh-{run.pk}-{chunk[0][:8]}",
+            group=f"sync-run-{run.pk}",
+        )
+    return run
+
+
+def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
+    """Refreshes `guids` for run `run_id` with a pool of threads; returns the outcome counts."""
+    runs.mark_running(run_id)
+    chunk = _Chunk(run_id, client or get_client(), on_progress)
+    pending = iter(guids)
+    threads = [
+        threading.Thread(target=chunk.work, args=(pending,), name=f"refresh-{run_id}-{n}")
+        for n in range(min(settings.TOAST_SYNC_CONCURRENCY, len(guids)))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    chunk.flush(force=True)
+    if chunk.paused:
+        SyncRun.objects.filter(pk=run_id).update(error=str(chunk.paused)[:4000])
+    return dict(chunk.totals)
+
+
+class _Chunk:
+    """The shared state of one chunk's threads: the queue of GUIDs and the counts."""
+
+    def __init__(self, run_id, client, on_progress):
+        self.run_id = run_id
+        self.client = client
+        self.on_progress = on_progress
+        self.lock = threading.Lock()
+        self.unflushed = collections.Counter()
+        self.totals = collections.Counter()
+        self.flushed_at = time.monotonic()
+        self.paused = None
+
+    def work(self, pending):
+        try:
+            while True:
+                with self.lock:
+                    guid = next(pending, None)
+                if guid is None:
+                    return
+                outcome = "skipped" if self.paused else refresh_one(self.client, guid, self)
+                self.count(outcome)
+                self.flush()
+        finally:
+            connections.close_all()  # this thread's own database connections
+
+    def count(self, outcome):
+        with self.lock:
+            self.unflushed[outcome] += 1
+            self.totals[outcome] += 1
+
+    def flush(self, force=False):
+        with self.lock:
+            if not force and time.monotonic() - self.flushed_at < FLUSH_EVERY_SECONDS:
+                return
+            counts, self.unflushed = dict(self.unflushed), collections.Counter()
+            self.flushed_at = time.monotonic()
+        runs.add(self.run_id, counts)
+        if self.on_progress:
+            self.on_progress(counts)
+
+
+def refresh_one(client, guid, chunk=None):
+    """Fetches and stores one restaurant; returns the outcome name for the run's counters."""
+    lock = f"toast:refreshing:{guid}"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        return "skipped"  # another worker is refreshing it right now
+    try:
+        payload = client.restaurant_info(guid, include_archived=True)
+    except errors.RestaurantRemoved:
+        return "skipped"
+    except errors.RequestHalted:
+        return "halted"
+    except errors.PlatformUnavailable as exc:
+        if chunk is not None:
+            chunk.paused = exc  # the rest of the chunk waits for the next run
+        return "skipped"
+    except errors.ToastError as exc:
+        record_error(guid, str(exc))
+        return "failed"
+    finally:
+        cache.delete(lock)
+    if str(payload.get("guid", "")).lower() != str(guid).lower():
+        record_error(guid, f"The platform answered the RestaurantInfo of {payload.get('guid')!r}")
+        return "failed"
+    outcome = apply_restaurant_info(payload)
+    if outcome.status in (Outcome.CREATED, Outcome.CHANGED):
+        return "changed"
+    return "unchanged" if outcome.ok else "failed"

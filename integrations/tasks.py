@@ -1,0 +1,66 @@
+"""The functions django-q2 workers run, by dotted path. Each is short: the work lives in sync/."""
+
+import logging
+
+from django.utils import timezone
+
+from restaurants.models import Connection
+
+from .models import ApiFailure, SyncRun, WebhookEvent
+from .sync import enqueue_refresh, jobs, lifecycle, refresh, runs
+
+logger = logging.getLogger(__name__)
+
+RETENTION_DAYS = 90
+
+
+def poll(run_id):
+    jobs.run_poll(run_id)
+
+
+def discover(run_id):
+    jobs.run_discovery(run_id)
+
+
+def refresh_chunk(run_id, guids):
+    refresh.refresh_chunk(run_id, guids)
+
+
+def scheduled_poll():
+    run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
+    jobs.run_poll(run.pk)
+
+
+def scheduled_refresh():
+    connected = Connection.objects.connected().values_list("restaurant_id", flat=True)
+    enqueue_refresh(connected, trigger=SyncRun.Trigger.SCHEDULE)
+
+
+def process_webhook_event(event_id):
+    """Applies a stored partners webhook event to its connection."""
+    event = WebhookEvent.objects.get(pk=event_id)
+    if event.status == WebhookEvent.Status.PROCESSED:
+        return
+    removed = event.event_type == "partner_removed"
+    try:
+        change = lifecycle.apply_partner_record(event.payload["details"], removed=removed)
+    except lifecycle.RecordError as exc:
+        _mark(event, WebhookEvent.Status.FAILED, str(exc))
+        return
+    _mark(event, WebhookEvent.Status.PROCESSED)
+    if change.needs_refresh:
+        enqueue_refresh([change.guid], trigger=SyncRun.Trigger.WEBHOOK)
+
+
+def prune_history():
+    """Drops failure and webhook rows older than the retention period."""
+    cutoff = timezone.now() - timezone.timedelta(days=RETENTION_DAYS)
+    failures, _ = ApiFailure.objects.filter(occurred_at__lt=cutoff).delete()
+    events, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
+    logger.info("Pruned %d API failures and %d webhook events", failures, events)
+
+
+def _mark(event, status, error=""):
+    WebhookEvent.objects.filter(pk=event.pk).update(
+        status=status, error=error, processed_at=timezone.now()
+    )

@@ -1,0 +1,1 @@
+"""The Toast platform API client (no Django models in here)."""

@@ -1,0 +1,122 @@
+"""The partners webhook: verify, store once, queue, answer 2xx in milliseconds.
+
+As the platform asks: never a 3xx; 4xx only for what does not match the
+documented format (401 for a missing or wrong signature, 400 for a malformed
+body, 413 for an oversized one); a re-delivered event (same `guid`) answers
+2xx and changes nothing. The work happens in the queue (integrations.tasks).
+"""
+
+import datetime
+import json
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_q.tasks import async_task
+
+from .models import WebhookEvent
+from .signing import verify
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
+
+
+class Malformed(ValueError):
+    pass
+
+
+@csrf_exempt
+@require_POST
+def partners_webhook(request):
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.TOAST_WEBHOOK_MAX_BYTES:
+        return _answer(413, "body too large")
+    body = request.body
+    if len(body) > settings.TOAST_WEBHOOK_MAX_BYTES:
+        return _answer(413, "body too large")
+    signature = request.headers.get("Toast-Signature", "")
+    if not signature:
+        return _answer(401, "missing Toast-Signature")
+    try:
+        message = _parse(body)
+    except Malformed as exc:
+        logger.warning("Refused a partners webhook: %s", exc)
+        return _answer(400, str(exc))
+    if not settings.TOAST_WEBHOOK_SECRET:
+        logger.error("TOAST_WEBHOOK_SECRET is not set: partners webhooks cannot be verified")
+    if not verify(settings.TOAST_WEBHOOK_SECRET, body, message["timestamp"], signature):
+        logger.warning("Refused a partners webhook with a wrong signature")
+        return _answer(401, "wrong signature")
+    event, created = _store(message)
+    if created:
+        transaction.on_commit(
+            lambda: async_task("integrations.tasks.process_webhook_event", event.pk)
+        )
+    return _answer(200, "accepted" if created else "duplicate")
+
+
+def _parse(body):
+    try:
+        message = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Malformed("body is not JSON") from exc
+    if not isinstance(message, dict):
+        raise Malformed("body is not a JSON object")
+    if message.get("eventCategory") != "partner":
+        raise Malformed("eventCategory must be 'partner'")
+    if message.get("eventType") not in EVENT_TYPES:
+        raise Malformed(f"unknown eventType {str(message.get('eventType'))[:40]!r}")
+    if not isinstance(message.get("timestamp"), str) or not _instant(message["timestamp"]):
+        raise Malformed("timestamp must be an ISO 8601 time")
+    details = message.get("details")
+    if not isinstance(details, dict):
+        raise Malformed("details must be an object")
+    message["_guid"] = _guid(message.get("guid"), "guid")
+    message["_restaurant"] = _guid(details.get("restaurantGuid"), "details.restaurantGuid")
+    return message
+
+
+def _store(message):
+    event_guid = message.pop("_guid")
+    restaurant = message.pop("_restaurant")
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.create(
+                guid=event_guid,
+                event_type=message["eventType"],
+                event_category=message["eventCategory"],
+                timestamp=_instant(message["timestamp"]),
+                restaurant_guid=restaurant,
+                payload=message,
+            )
+    except IntegrityError:
+        WebhookEvent.objects.filter(guid=event_guid).update(deliveries=F("deliveries") + 1)
+        return None, False
+    return event, True
+
+
+def _guid(value, name):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Malformed(f"{name} must be a GUID") from exc
+
+
+def _instant(text):
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+def _answer(status, message):
+    return JsonResponse({"status": status, "message": message}, status=status)
