@@ -33,6 +33,12 @@ def get_client():
         return _clients[pid]
 
 
+def reset_clients():
+    """Forget this process's client, e.g. after the settings changed."""
+    with _lock:
+        _clients.clear()
+
+
 def build_client(**overrides):
     """A new client from settings; tests and benchmarks override single parts."""
     pool = max(10, settings.TOAST_SYNC_CONCURRENCY * 2)

@@ -5,6 +5,7 @@ queue name so that a test clearing the cache or the queue touches only its own.
 """
 
 import os
+import tempfile
 
 from portal.settings import *  # noqa: F403
 from portal.settings import CACHES, Q_CLUSTER, REDIS_URL
@@ -22,3 +23,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests must never reach outside the machine, map tiles included.
 MAP_TILE_URL = ""
+
+# A file, not SQLite's shared in-memory database: the sync's threads and the
+# worker processes some tests fork need real locking and WAL.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _name = os.path.join(tempfile.gettempdir(), f"portal-test-{_worker}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _name}  # noqa: F405

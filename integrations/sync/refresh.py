@@ -8,7 +8,6 @@ once, by any worker.
 """
 
 import collections
-import itertools
 import logging
 import threading
 import time
@@ -45,11 +44,12 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
     run = runs.start(SyncRun.Kind.REFRESH, trigger, total=len(wanted), requested_by=requested_by)
     if not wanted:
         runs.finish(run.pk, total=0)
-    for chunk in itertools.batched(wanted, settings.TOAST_SYNC_CHUNK_SIZE):
+    size = settings.TOAST_SYNC_CHUNK_SIZE
+    for chunk in (wanted[start : start + size] for start in range(0, len(wanted), size)):
         async_task(
             "integrations.tasks.refresh_chunk",
             run.pk,
-            list(chunk),
+            chunk,
             task_name=f"refresh-{run.pk}-{chunk[0][:8]}",
             group=f"sync-run-{run.pk}",
         )

@@ -1,0 +1,1 @@
+from tests.platform import client, sim, simulator  # noqa: F401 - fixtures

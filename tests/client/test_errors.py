@@ -1,0 +1,65 @@
+"""Failures: recorded for staff, transient ones retried with bounds, 4xx not retried."""
+
+import pytest
+
+from integrations.models import ApiFailure
+from integrations.toast import errors
+from tests.platform import connected_guids, control, stats
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+
+RESTAURANT_PATH = "GET /restaurants/v1/restaurants/{guid}"
+
+
+def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(client, sim):
+    guid = connected_guids(sim)[0]
+    client.tokens.get(client.login)
+    control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 500})
+    with pytest.raises(errors.TransientError) as raised:
+        client.restaurant_info(guid)
+    assert raised.value.status == 500
+    assert stats(sim)["requests"][RESTAURANT_PATH] == 3  # 1 + max_retries (2)
+    failures = list(ApiFailure.objects.order_by("attempt"))
+    assert [f.attempt for f in failures] == [1, 2, 3]
+    assert [f.will_retry for f in failures] == [True, True, False]
+    assert all(f.status_code == 500 and f.request_id for f in failures)
+    assert {str(f.restaurant_guid) for f in failures} == {guid}
+    assert failures[0].endpoint == "/restaurants/v1/restaurants/{guid}"
+
+
+def test_transient_failures_then_success(client, sim):
+    guids = connected_guids(sim)
+    control(sim, "PUT", "faults", json={"error_rate": 0.3, "error_status": 503})
+    assert [client.restaurant_info(g)["guid"] for g in guids] == guids
+    assert ApiFailure.objects.filter(status_code=503, will_retry=True).exists()
+
+
+def test_404_is_not_retried(client, sim):
+    missing = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(errors.NotFound):
+        client.restaurant_info(missing)
+    assert stats(sim)["requests"][RESTAURANT_PATH] == 1
+    failure = ApiFailure.objects.get()
+    assert (failure.status_code, failure.will_retry) == (404, False)
+
+
+def test_connection_refused_is_transient_and_recorded(sim):
+    from tests.platform import make_client
+
+    client = make_client(sim, base_url="http://127.0.0.1:9")  # nothing listens on discard
+    with pytest.raises(errors.TransientError):
+        client.partner_restaurants()
+    assert set(ApiFailure.objects.values_list("kind", flat=True)) == {"connection"}
+
+
+def test_partners_pages_are_all_read(client, sim):
+    listed = list(client.connected_restaurants(page_size=5))
+    guids = [record["restaurantGuid"] for record in listed]
+    assert (
+        len(guids)
+        == len(set(guids))
+        == len(
+            [r for r in control(sim, "GET", "restaurants") if r["connected"] and not r["removed"]]
+        )
+    )
+    assert stats(sim)["requests"]["GET /partners/v1/connectedRestaurants"] >= 2

@@ -1,0 +1,47 @@
+"""Partners webhook events as the platform sends them, for the tests."""
+
+import json
+import uuid
+
+from django.conf import settings
+from django.utils import timezone
+
+from integrations.signing import sign
+
+WEBHOOK_URL = "/webhooks/toast/partners"
+
+
+def partner_event(event_type, restaurant_guid, **details):
+    now = timezone.now()
+    millis = int(now.timestamp() * 1000)
+    return {
+        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "eventCategory": "partner",
+        "eventType": event_type,
+        "guid": str(uuid.uuid4()),
+        "details": {
+            "restaurantGuid": str(restaurant_guid),
+            "managementGroupGuid": str(uuid.UUID(int=7)),
+            "restaurantName": "Main Street Cafe",
+            "locationName": "Downtown",
+            "externalGroupRef": "group-1",
+            "externalRestaurantRef": "store-1",
+            "createdDate": millis,
+            "modifiedDate": millis,
+            **details,
+        },
+    }
+
+
+def post_event(client, event, *, secret=None, body=None, signature=None):
+    """POSTs `event` signed like the platform does (body + timestamp)."""
+    body = body if body is not None else json.dumps(event).encode()
+    secret = settings.TOAST_WEBHOOK_SECRET if secret is None else secret
+    if signature is None:
+        signature = sign(secret, body, event["timestamp"])
+    headers = {
+        "Toast-Signature": signature,
+        "Toast-Event-Type": event["eventType"],
+        "Toast-Event-Category": "partner",
+    }
+    return client.post(WEBHOOK_URL, body, content_type="application/json", headers=headers)

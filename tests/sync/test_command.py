@@ -1,0 +1,49 @@
+"""`manage.py sync_restaurants`: the support tool that syncs in the foreground or queues."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_q.brokers import get_broker
+
+from integrations.models import SyncRun
+from restaurants.models import Connection, Restaurant
+from tests.platform import control
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+
+
+def _run(*args):
+    out = io.StringIO()
+    call_command("sync_restaurants", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_discover_and_sync_all_in_the_foreground(client, sim):
+    output = _run("--discover", "--all")
+    connected = Connection.objects.connected().count()
+    assert connected > 0
+    assert f"{connected} changed" in output
+    assert Restaurant.objects.exclude(content_sha256="").count() == connected
+    assert SyncRun.objects.get(kind="refresh").status == SyncRun.Status.FINISHED
+
+
+def test_one_restaurant_by_guid(client, sim):
+    _run("--discover")
+    guid = str(Connection.objects.connected().first().pk)
+    control(sim, "POST", "stats/reset")
+    assert "1 changed" in _run("--guid", guid)
+    assert control(sim, "GET", "stats")["restaurant_requests"] == {guid: 1}
+
+
+def test_queue_returns_at_once(client, sim):
+    get_broker().purge_queue()
+    _run("--discover")
+    assert "Queued refresh run" in _run("--all", "--queue")
+    assert get_broker().queue_size() >= 1
+    get_broker().purge_queue()
+
+
+def test_without_a_target_it_says_what_to_do():
+    with pytest.raises(CommandError, match="--all"):
+        _run()
