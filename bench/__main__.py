@@ -1,6 +1,6 @@
 """Runs the benchmarks against a fresh database and prints one line per figure.
 
-    name: value (goal: ...)
+name: value (goal: ...)
 """
 
 import importlib

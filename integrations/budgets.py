@@ -2,6 +2,10 @@
 
 The conditional UPDATE is atomic in SQLite and PostgreSQL alike, so every
 worker process on every machine draws from the same budget without a lock.
+
+A request taken in the last moments of a one-second slice may reach the
+platform in the next slice; it is counted in both (`carry`), so neither slice
+can be overfilled by requests in flight across the boundary.
 """
 
 import math
@@ -10,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 
 from .models import RateBudget
+
+LATE_SECONDS = 0.1  # longer than a request takes to reach the platform
 
 
 class DatabaseBudgets:
@@ -25,7 +31,7 @@ class DatabaseBudgets:
             return row.paused_until - now
         if row.window == window and row.window_count >= limits.per_window:
             return (window + 1) * limits.window_seconds - now
-        return max(second + 1 - now, 0.001)
+        return max(row.second + 1 - now, 0.001)
 
     def pause(self, bucket, until):
         updated = RateBudget.objects.filter(bucket=bucket, paused_until__lt=until).update(
@@ -35,14 +41,24 @@ class DatabaseBudgets:
             self._create(bucket, 0, 0, paused_until=until)
 
     def _take_existing(self, bucket, now, second, window, limits):
+        late = int(now - second >= 1 - LATE_SECONDS)
         room = Q(bucket=bucket, paused_until__lte=now)
-        room &= ~Q(second=second) | Q(second_count__lt=limits.per_second)
+        room &= (
+            Q(second=second, second_count__lt=limits.per_second)
+            | Q(second=second - 1, carry__lt=limits.per_second)
+            | ~Q(second__in=[second, second - 1])
+        )
         room &= ~Q(window=window) | Q(window_count__lt=limits.per_window)
-        # SET expressions see the row as it was, so both counters start over
-        # in a new slice and count up within the current one.
+        # SET expressions see the row as it was: the counters count up within
+        # the current slice, and a new slice starts from what was carried.
         return RateBudget.objects.filter(room).update(
             second=second,
-            second_count=Case(When(second=second, then=F("second_count") + 1), default=Value(1)),
+            second_count=Case(
+                When(second=second, then=F("second_count") + 1),
+                When(second=second - 1, then=F("carry") + 1),
+                default=Value(1),
+            ),
+            carry=Case(When(second=second, then=F("carry") + late), default=Value(late)),
             window=window,
             window_count=Case(When(window=window, then=F("window_count") + 1), default=Value(1)),
         )

@@ -256,6 +256,9 @@ class RateBudget(models.Model):
     bucket = models.CharField(max_length=64, primary_key=True)
     second = models.BigIntegerField(default=0, help_text="The current one-second slice.")
     second_count = models.PositiveIntegerField(default=0)
+    carry = models.PositiveIntegerField(
+        default=0, help_text="Requests sent late in this slice, also counted in the next."
+    )
     window = models.BigIntegerField(default=0, help_text="The current long window's number.")
     window_count = models.PositiveIntegerField(default=0)
     paused_until = models.FloatField(default=0, help_text="Epoch seconds; after a 429.")

@@ -32,7 +32,7 @@ def sim(simulator):
 
 
 @pytest.fixture
-def client(sim, settings):
+def toast(sim, settings):
     settings.TOAST_API_HOSTNAME = sim.url
     platform.reset_clients()
     yield make_client(sim)
@@ -41,7 +41,9 @@ def client(sim, settings):
 
 def make_client(sim, **overrides):
     fast = RetryPolicy(max_retries=2, backoff_base=0.01, backoff_max=0.05)
-    return build_client(base_url=sim.url, retry=overrides.pop("retry", fast), **overrides)
+    overrides.setdefault("base_url", sim.url)
+    overrides.setdefault("retry", fast)
+    return build_client(**overrides)
 
 
 def control(sim, method, path, **kwargs):

@@ -29,3 +29,9 @@ MAP_TILE_URL = ""
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     _name = os.path.join(tempfile.gettempdir(), f"portal-test-{_worker}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": _name}  # noqa: F405
+
+# The test client and the browser tests' live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

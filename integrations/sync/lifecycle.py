@@ -49,10 +49,13 @@ def apply_partner_record(record, *, removed=False):
         Restaurant.objects.get_or_create(guid=guid)
         connection = Connection.objects.select_for_update().filter(restaurant_id=guid).first()
         if connection is None:
-            if removed:
-                return Change(str(guid), UNCHANGED)  # never connected: nothing to remove
-            Connection.objects.create(restaurant_id=guid, **fields)
-            return Change(str(guid), ADDED)
+            # A removal we never saw connect is kept too: no request goes out for it.
+            status = Connection.Status.REMOVED if removed else Connection.Status.CONNECTED
+            removed_at = timezone.now() if removed else None
+            Connection.objects.create(
+                restaurant_id=guid, status=status, removed_at=removed_at, **fields
+            )
+            return Change(str(guid), REMOVED if removed else ADDED)
         if _older(fields.get("modified_date"), connection.modified_date):
             return Change(str(guid), UNCHANGED)
         kind = _transition(connection, removed)

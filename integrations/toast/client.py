@@ -194,24 +194,25 @@ class ToastClient:
         details = body if isinstance(body, dict) else {}
         request_id = str(details.get("requestId") or response.headers.get("Toast-Request-Id") or "")
         message = details.get("message") or details.get("developerMessage") or response.reason
-        kind = _ERROR_CLASSES.get(response.status_code)
-        if kind is None:
-            kind = errors.TransientError if response.status_code >= 500 else errors.ApiError
+        error_class = _ERROR_CLASSES.get(response.status_code)
+        if error_class is None:
+            transient = response.status_code >= 500
+            error_class = errors.TransientError if transient else errors.ApiError
         if call.endpoint == LOGIN and response.status_code in (400, 401, 403):
-            kind = errors.AuthenticationFailed
+            error_class = errors.AuthenticationFailed
         return self._error(
             call,
-            kind,
+            error_class,
             f"answered {response.status_code}: {message}",
             status=response.status_code,
             request_id=request_id[:128],
         )
 
-    def _error(self, call, kind, message, **details):
+    def _error(self, call, error_class, message, **details):
         where = f"{call.method} {call.endpoint}"
         if call.restaurant_guid:
             where += f" for restaurant {call.restaurant_guid}"
-        return kind(
+        return error_class(
             f"{where} {message}",
             endpoint=call.endpoint,
             restaurant_guid=call.restaurant_guid,

@@ -1,1 +1,1 @@
-from tests.platform import client, sim, simulator  # noqa: F401 - fixtures
+from tests.platform import sim, simulator, toast  # noqa: F401 - fixtures

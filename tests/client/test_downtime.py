@@ -9,7 +9,7 @@ from integrations.models import Alert, CircuitState, MaintenanceWindow
 from integrations.toast import errors
 from tests.platform import connected_guids, control, make_client, stats
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -19,22 +19,22 @@ def circuit_settings(settings):
     return settings
 
 
-def test_outage_opens_the_circuit_and_a_probe_closes_it(client, sim, circuit_settings):
+def test_outage_opens_the_circuit_and_a_probe_closes_it(toast, sim, circuit_settings):
     guids = connected_guids(sim)
-    client.tokens.get(client.login)
+    toast.tokens.get(toast.login)
     now = timezone.now()
     outage = {"outage_start": now.isoformat(), "outage_end": (now + _s(2)).isoformat()}
     control(sim, "PUT", "faults", json=outage)
 
     with pytest.raises(errors.TransientError):
-        client.restaurant_info(guids[0])  # 3 attempts, all 503
+        toast.restaurant_info(guids[0])  # 3 attempts, all 503
     with pytest.raises(errors.ToastError):
-        client.restaurant_info(guids[1])  # the 4th 503 opens the circuit
+        toast.restaurant_info(guids[1])  # the 4th 503 opens the circuit
     state = CircuitState.current()
     assert state.state == CircuitState.State.OPEN
     assert Alert.objects.filter(kind="circuit", acknowledged_at=None).count() == 1
 
-    # Every worker — here, a second client — stops sending.
+    # Every worker — here, a second toast — stops sending.
     other = make_client(sim)
     sent = stats(sim)["requests"]
     with pytest.raises(errors.PlatformUnavailable):
@@ -46,34 +46,34 @@ def test_outage_opens_the_circuit_and_a_probe_closes_it(client, sim, circuit_set
     assert other.restaurant_info(guids[2])["guid"] == guids[2]  # the probe
     assert CircuitState.current().state == CircuitState.State.CLOSED
     assert not Alert.objects.filter(kind="circuit", acknowledged_at=None).exists()
-    assert client.restaurant_info(guids[3])["guid"] == guids[3]
+    assert toast.restaurant_info(guids[3])["guid"] == guids[3]
 
 
-def test_failed_probes_back_off_exponentially(client, sim, circuit_settings):
+def test_failed_probes_back_off_exponentially(toast, sim, circuit_settings):
     guid = connected_guids(sim)[0]
-    client.tokens.get(client.login)
+    toast.tokens.get(toast.login)
     control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 503})
     for _ in range(2):
         with pytest.raises(errors.ToastError):
-            client.restaurant_info(guid)
+            toast.restaurant_info(guid)
     waits = []
     for _ in range(3):
         CircuitState.objects.filter(pk=1).update(next_probe_at=timezone.now())
         with pytest.raises(errors.TransientError):
-            client.restaurant_info(guid)  # the probe fails
+            toast.restaurant_info(guid)  # the probe fails
         state = CircuitState.current()
         waits.append((state.next_probe_at - timezone.now()).total_seconds())
     assert state.state == CircuitState.State.OPEN
     assert waits[0] < waits[1] < waits[2]
 
 
-def test_maintenance_window_pauses_all_reads(client, sim):
+def test_maintenance_window_pauses_all_reads(toast, sim):
     now = timezone.now()
     MaintenanceWindow.objects.create(starts_at=now - _s(60), ends_at=now + _s(3600))
     with pytest.raises(errors.PlatformUnavailable, match="maintenance"):
-        client.restaurant_info(connected_guids(sim)[0])
+        toast.restaurant_info(connected_guids(sim)[0])
     with pytest.raises(errors.PlatformUnavailable):
-        client.partner_restaurants()
+        toast.partner_restaurants()
     assert stats(sim)["requests"] == {}
 
 

@@ -4,19 +4,20 @@ import pytest
 
 from integrations.models import ApiFailure
 from integrations.toast import errors
-from tests.platform import connected_guids, control, stats
+from integrations.toast.client import RetryPolicy
+from tests.platform import connected_guids, control, make_client, stats
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 RESTAURANT_PATH = "GET /restaurants/v1/restaurants/{guid}"
 
 
-def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(client, sim):
+def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(toast, sim):
     guid = connected_guids(sim)[0]
-    client.tokens.get(client.login)
+    toast.tokens.get(toast.login)
     control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 500})
     with pytest.raises(errors.TransientError) as raised:
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
     assert raised.value.status == 500
     assert stats(sim)["requests"][RESTAURANT_PATH] == 3  # 1 + max_retries (2)
     failures = list(ApiFailure.objects.order_by("attempt"))
@@ -27,17 +28,18 @@ def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(client, sim):
     assert failures[0].endpoint == "/restaurants/v1/restaurants/{guid}"
 
 
-def test_transient_failures_then_success(client, sim):
+def test_transient_failures_then_success(sim):
+    toast = make_client(sim, retry=RetryPolicy(max_retries=5, backoff_base=0.01))
     guids = connected_guids(sim)
-    control(sim, "PUT", "faults", json={"error_rate": 0.3, "error_status": 503})
-    assert [client.restaurant_info(g)["guid"] for g in guids] == guids
+    control(sim, "PUT", "faults", json={"error_rate": 0.2, "error_status": 503})
+    assert [toast.restaurant_info(g)["guid"] for g in guids] == guids
     assert ApiFailure.objects.filter(status_code=503, will_retry=True).exists()
 
 
-def test_404_is_not_retried(client, sim):
+def test_404_is_not_retried(toast, sim):
     missing = "00000000-0000-4000-8000-000000000000"
     with pytest.raises(errors.NotFound):
-        client.restaurant_info(missing)
+        toast.restaurant_info(missing)
     assert stats(sim)["requests"][RESTAURANT_PATH] == 1
     failure = ApiFailure.objects.get()
     assert (failure.status_code, failure.will_retry) == (404, False)
@@ -46,14 +48,14 @@ def test_404_is_not_retried(client, sim):
 def test_connection_refused_is_transient_and_recorded(sim):
     from tests.platform import make_client
 
-    client = make_client(sim, base_url="http://127.0.0.1:9")  # nothing listens on discard
+    toast = make_client(sim, base_url="http://127.0.0.1:9")  # nothing listens on discard
     with pytest.raises(errors.TransientError):
-        client.partner_restaurants()
+        toast.partner_restaurants()
     assert set(ApiFailure.objects.values_list("kind", flat=True)) == {"connection"}
 
 
-def test_partners_pages_are_all_read(client, sim):
-    listed = list(client.connected_restaurants(page_size=5))
+def test_partners_pages_are_all_read(toast, sim):
+    listed = list(toast.connected_restaurants(page_size=5))
     guids = [record["restaurantGuid"] for record in listed]
     assert (
         len(guids)

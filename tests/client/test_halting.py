@@ -9,7 +9,7 @@ from integrations.models import Alert, RequestHalt
 from integrations.toast import errors
 from tests.platform import control, stats
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PATH = "GET /restaurants/v1/restaurants/{guid}"
 
@@ -18,13 +18,13 @@ def _archived(sim):
     return next(r["guid"] for r in control(sim, "GET", "restaurants") if r["archived"])
 
 
-def test_halted_after_threshold_then_resumed_by_staff(client, sim, settings, caplog, admin_client):
+def test_halted_after_threshold_then_resumed_by_staff(toast, sim, settings, caplog, admin_client):
     settings.ADMINS = [("Ops", "ops@example.com")]
     guid = _archived(sim)  # 404 without includeArchived, every time
     with caplog.at_level(logging.ERROR, logger="integrations.halting"):
         for _ in range(settings.TOAST_HALT_THRESHOLD):
             with pytest.raises(errors.NotFound):
-                client.restaurant_info(guid)
+                toast.restaurant_info(guid)
     halt = RequestHalt.objects.get()
     assert (halt.status, halt.failure_count, halt.signature) == ("halted", 5, "http 404")
     assert Alert.objects.filter(kind="halt", restaurant_guid=guid).count() == 1
@@ -34,7 +34,7 @@ def test_halted_after_threshold_then_resumed_by_staff(client, sim, settings, cap
 
     sent = stats(sim)["requests"][PATH]
     with pytest.raises(errors.RequestHalted):
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
     assert stats(sim)["requests"][PATH] == sent  # nothing sent
 
     response = admin_client.post(
@@ -45,29 +45,29 @@ def test_halted_after_threshold_then_resumed_by_staff(client, sim, settings, cap
     assert response.status_code == 200
     halt.refresh_from_db()
     assert halt.status == "resumed" and halt.resumed_by.username == "admin"
-    assert client.restaurant_info(guid, include_archived=True)["guid"] == guid
+    assert toast.restaurant_info(guid, include_archived=True)["guid"] == guid
     assert not RequestHalt.objects.exists()  # a success forgets the history
     assert not Alert.objects.filter(kind="halt", acknowledged_at__isnull=True).exists()
 
 
-def test_a_different_failure_starts_the_count_again(client, sim, settings):
+def test_a_different_failure_starts_the_count_again(toast, sim, settings):
     guid = _archived(sim)
     for _ in range(settings.TOAST_HALT_THRESHOLD - 1):
         with pytest.raises(errors.NotFound):
-            client.restaurant_info(guid)
+            toast.restaurant_info(guid)
     control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 502})
     with pytest.raises(errors.TransientError):
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
     halt = RequestHalt.objects.get()
     assert (halt.status, halt.failure_count, halt.signature) == ("failing", 1, "http 502")
 
 
-def test_removed_restaurant_is_refused_without_a_request(client, sim):
+def test_removed_restaurant_is_refused_without_a_request(toast, sim):
     from restaurants.models import Connection, Restaurant
 
     guid = next(r["guid"] for r in control(sim, "GET", "restaurants") if r["connected"])
     restaurant = Restaurant.objects.create(guid=guid)
     Connection.objects.create(restaurant=restaurant, status=Connection.Status.REMOVED)
     with pytest.raises(errors.RestaurantRemoved, match="removed the integration"):
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
     assert stats(sim)["requests"].get(PATH, 0) == 0

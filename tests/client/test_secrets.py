@@ -1,4 +1,4 @@
-"""No secret — client secret, webhook secret, access token — in logs, records or errors."""
+"""No secret — toast secret, webhook secret, access token — in logs, records or errors."""
 
 import logging
 
@@ -11,18 +11,18 @@ from integrations.toast import errors
 from integrations.toast.tokens import TOKEN_KEY
 from tests.platform import connected_guids, control, make_client
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_no_secret_anywhere_after_a_bad_day(client, sim, caplog):
+def test_no_secret_anywhere_after_a_bad_day(toast, sim, caplog):
     raised = []
     with caplog.at_level(logging.DEBUG):
         guid = connected_guids(sim)[0]
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
         token = cache.get(TOKEN_KEY)
         control(sim, "POST", "tokens/revoke")
         control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 500})
-        for call in (lambda: client.restaurant_info(guid), client.partner_restaurants):
+        for call in (lambda: toast.restaurant_info(guid), toast.partner_restaurants):
             try:
                 call()
             except errors.ToastError as exc:

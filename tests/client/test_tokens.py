@@ -10,15 +10,15 @@ from tests.platform import connected_guids, control, make_client, stats
 
 from .processes import run_in_processes
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _fetch_all(url, guids):
     from tests.platform import make_client as build
 
-    client = build(type("Sim", (), {"url": url}))
+    toast = build(type("Sim", (), {"url": url}))
     for guid in guids:
-        client.restaurant_info(guid)
+        toast.restaurant_info(guid)
 
 
 def test_four_worker_processes_share_one_login(sim):
@@ -41,24 +41,24 @@ class Clock:
 def test_new_token_is_requested_in_the_last_minute_of_its_life(sim):
     control(sim, "PUT", "faults", json={"token_ttl": 600})
     clock = Clock(1_000_000.0)
-    client = make_client(sim, tokens=TokenCache(cache, clock=clock))
+    toast = make_client(sim, tokens=TokenCache(cache, clock=clock))
     guid = connected_guids(sim)[0]
-    client.restaurant_info(guid)
+    toast.restaurant_info(guid)
     clock.now += 600 - 61  # 61 s left: keep it
-    client.restaurant_info(guid)
+    toast.restaurant_info(guid)
     assert stats(sim)["logins"] == 1
     clock.now += 2  # 59 s left: renew before it expires, not after a 401
-    client.restaurant_info(guid)
+    toast.restaurant_info(guid)
     counts = stats(sim)
     assert counts["logins"] == 2
     assert counts["statuses"].get("401", 0) == 0
 
 
-def test_a_401_causes_one_relogin_and_retry(client, sim):
+def test_a_401_causes_one_relogin_and_retry(toast, sim):
     guid = connected_guids(sim)[0]
-    client.restaurant_info(guid)
+    toast.restaurant_info(guid)
     control(sim, "POST", "tokens/revoke")
-    assert client.restaurant_info(guid)["guid"] == guid
+    assert toast.restaurant_info(guid)["guid"] == guid
     counts = stats(sim)
     assert (counts["logins"], counts["statuses"]["401"]) == (2, 1)
 
@@ -66,9 +66,9 @@ def test_a_401_causes_one_relogin_and_retry(client, sim):
 def test_a_wrong_secret_fails_once_without_a_login_loop(sim):
     from integrations.toast import errors
 
-    client = make_client(sim, client_secret="not-the-secret")
+    toast = make_client(sim, client_secret="not-the-secret")
     with pytest.raises(errors.AuthenticationFailed):
-        client.restaurant_info(connected_guids(sim)[0])
+        toast.restaurant_info(connected_guids(sim)[0])
     assert stats(sim)["requests"].get("POST /authentication/v1/authentication/login") == 1
 
 

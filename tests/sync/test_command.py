@@ -10,7 +10,7 @@ from integrations.models import SyncRun
 from restaurants.models import Connection, Restaurant
 from tests.platform import control
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _run(*args):
@@ -19,7 +19,7 @@ def _run(*args):
     return out.getvalue()
 
 
-def test_discover_and_sync_all_in_the_foreground(client, sim):
+def test_discover_and_sync_all_in_the_foreground(toast, sim):
     output = _run("--discover", "--all")
     connected = Connection.objects.connected().count()
     assert connected > 0
@@ -28,7 +28,7 @@ def test_discover_and_sync_all_in_the_foreground(client, sim):
     assert SyncRun.objects.get(kind="refresh").status == SyncRun.Status.FINISHED
 
 
-def test_one_restaurant_by_guid(client, sim):
+def test_one_restaurant_by_guid(toast, sim):
     _run("--discover")
     guid = str(Connection.objects.connected().first().pk)
     control(sim, "POST", "stats/reset")
@@ -36,7 +36,7 @@ def test_one_restaurant_by_guid(client, sim):
     assert control(sim, "GET", "stats")["restaurant_requests"] == {guid: 1}
 
 
-def test_queue_returns_at_once(client, sim):
+def test_queue_returns_at_once(toast, sim):
     get_broker().purge_queue()
     _run("--discover")
     assert "Queued refresh run" in _run("--all", "--queue")

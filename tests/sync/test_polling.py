@@ -8,46 +8,46 @@ from integrations.sync import jobs, polling, runs
 from restaurants.models import Connection
 from tests.platform import connected_guids, control
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _poll(client):
+def _poll(toast):
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE)
-    follow_up = jobs.run_poll(run.pk, client=client)
+    follow_up = jobs.run_poll(run.pk, client=toast)
     run.refresh_from_db()
     return run, follow_up
 
 
-def test_missed_webhooks_are_recovered_by_the_next_poll(client, sim):
-    polling.poll(client, full=True)  # where the portal stood
+def test_missed_webhooks_are_recovered_by_the_next_poll(toast, sim):
+    polling.poll(toast, full=True)  # where the portal stood
     first_success = PollState.current().last_success_at
     # The simulator has no webhook URL here: these events are lost.
     new_guid = control(sim, "POST", "restaurants")["guid"]
     updated = connected_guids(sim)[0]
     control(sim, "POST", f"restaurants/{updated}/update")
 
-    run, follow_up = _poll(client)
+    run, follow_up = _poll(toast)
     assert run.status == SyncRun.Status.FINISHED
     assert Connection.objects.get(pk=new_guid).status == Connection.Status.CONNECTED
     assert Connection.objects.get(pk=updated).details == next(
-        r for r in client.connected_restaurants() if r["restaurantGuid"] == updated
+        r for r in toast.connected_restaurants() if r["restaurantGuid"] == updated
     )
     assert follow_up.total == 1  # the newly connected restaurant is refreshed
     assert PollState.current().last_success_at > first_success
 
 
-def test_a_full_read_marks_connections_the_platform_no_longer_lists(client, sim):
-    polling.poll(client, full=True)
+def test_a_full_read_marks_connections_the_platform_no_longer_lists(toast, sim):
+    polling.poll(toast, full=True)
     gone = connected_guids(sim)[1]
     control(sim, "POST", f"restaurants/{gone}/remove")
-    polling.poll(client, full=True)
+    polling.poll(toast, full=True)
     connection = Connection.objects.get(pk=gone)
     assert connection.status == Connection.Status.REMOVED
     assert connection.removed_at is not None
 
 
-def test_a_failed_poll_keeps_the_last_successful_instant(client, sim):
-    polling.poll(client, full=True)
+def test_a_failed_poll_keeps_the_last_successful_instant(toast, sim):
+    polling.poll(toast, full=True)
     before = PollState.current().last_success_at
     now = timezone.now()
     control(
@@ -59,7 +59,7 @@ def test_a_failed_poll_keeps_the_last_successful_instant(client, sim):
             "outage_end": (now + timezone.timedelta(hours=1)).isoformat(),
         },
     )
-    run, follow_up = _poll(client)
+    run, follow_up = _poll(toast)
     assert run.status == SyncRun.Status.FAILED and follow_up is None
     state = PollState.current()
     assert state.last_success_at == before

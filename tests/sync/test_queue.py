@@ -15,7 +15,7 @@ from integrations.sync import enqueue_discovery, enqueue_refresh
 from restaurants.models import Connection, Restaurant
 from tests.platform import connected_guids
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _database_url():
@@ -56,7 +56,7 @@ def _wait_for(condition, timeout=90):
     return False
 
 
-def test_refresh_is_chunked_into_few_tasks(client, sim, settings):
+def test_refresh_is_chunked_into_few_tasks(toast, sim, settings):
     get_broker().purge_queue()
     settings.TOAST_SYNC_CHUNK_SIZE = 4
     guids = connected_guids(sim)
@@ -68,7 +68,7 @@ def test_refresh_is_chunked_into_few_tasks(client, sim, settings):
     get_broker().purge_queue()
 
 
-def test_discovery_then_refresh_on_a_real_cluster(client, sim, qcluster):
+def test_discovery_then_refresh_on_a_real_cluster(toast, sim, qcluster):
     run = enqueue_discovery(trigger=SyncRun.Trigger.STARTUP)
     assert _wait_for(lambda: SyncRun.objects.filter(kind="refresh", status="finished").exists())
     run.refresh_from_db()

@@ -10,19 +10,19 @@ from restaurants.restaurant_info import export
 from tests.payloads import pruned
 from tests.platform import connected_guids, control, stats
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _discover(client):
+def _discover(toast):
     run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.COMMAND)
-    jobs.run_discovery(run.pk, client=client, then_refresh=False)
+    jobs.run_discovery(run.pk, client=toast, then_refresh=False)
     run.refresh_from_db()
     return run
 
 
-def _refresh(client, guids):
+def _refresh(toast, guids):
     run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.COMMAND, total=len(guids))
-    counts = refresh.refresh_chunk(run.pk, guids, client=client)
+    counts = refresh.refresh_chunk(run.pk, guids, client=toast)
     run.refresh_from_db()
     return run, counts
 
@@ -31,8 +31,8 @@ def _connected():
     return [str(g) for g in Connection.objects.connected().values_list("pk", flat=True)]
 
 
-def test_discovery_finds_connections_and_prospects(client, sim):
-    run = _discover(client)
+def test_discovery_finds_connections_and_prospects(toast, sim):
+    run = _discover(toast)
     assert run.status == SyncRun.Status.FINISHED
     assert sorted(_connected()) == sorted(connected_guids(sim, include_archived=True))
     world = control(sim, "GET", "restaurants")
@@ -41,27 +41,27 @@ def test_discovery_finds_connections_and_prospects(client, sim):
     assert prospects and prospects <= not_connected
 
 
-def test_refresh_stores_every_restaurant_as_the_platform_serves_it(client, sim):
-    _discover(client)
+def test_refresh_stores_every_restaurant_as_the_platform_serves_it(toast, sim):
+    _discover(toast)
     guids = _connected()
-    run, counts = _refresh(client, guids)
+    run, counts = _refresh(toast, guids)
     assert counts == {"changed": len(guids)}
     assert (run.status, run.done, run.changed) == ("finished", len(guids), len(guids))
     for guid in guids[:3]:
-        served = client.restaurant_info(guid, include_archived=True)
+        served = toast.restaurant_info(guid, include_archived=True)
         assert pruned(export(Restaurant.objects.get(pk=guid))) == pruned(served)
 
 
-def test_unchanged_resync_writes_only_freshness(client, sim):
-    _discover(client)
+def test_unchanged_resync_writes_only_freshness(toast, sim):
+    _discover(toast)
     guids = _connected()
-    _refresh(client, guids)
+    _refresh(toast, guids)
     before = (
         Snapshot.objects.count(),
         sorted(DaySchedule.objects.values_list("pk", flat=True)),
         dict(Restaurant.objects.values_list("pk", "last_changed_at")),
     )
-    _, counts = _refresh(client, guids)
+    _, counts = _refresh(toast, guids)
     assert counts == {"unchanged": len(guids)}
     after = (
         Snapshot.objects.count(),
@@ -71,24 +71,24 @@ def test_unchanged_resync_writes_only_freshness(client, sim):
     assert after == before
 
 
-def test_a_change_on_the_platform_is_picked_up(client, sim):
-    _discover(client)
+def test_a_change_on_the_platform_is_picked_up(toast, sim):
+    _discover(toast)
     guids = _connected()
-    _refresh(client, guids)
+    _refresh(toast, guids)
     control(sim, "POST", f"restaurants/{guids[0]}/change")
-    _, counts = _refresh(client, guids)
+    _, counts = _refresh(toast, guids)
     assert counts == {"changed": 1, "unchanged": len(guids) - 1}
     assert Snapshot.objects.filter(restaurant_id=guids[0]).count() == 2
 
 
-def test_malformed_answers_keep_the_last_good_data(client, sim):
-    _discover(client)
+def test_malformed_answers_keep_the_last_good_data(toast, sim):
+    _discover(toast)
     guids = _connected()
-    _refresh(client, guids)
+    _refresh(toast, guids)
     good = {r.pk: r.content_sha256 for r in Restaurant.objects.filter(pk__in=guids)}
     control(sim, "POST", "stats/reset")
     control(sim, "PUT", "faults", json={"malformed_rate": 1.0})
-    _, counts = _refresh(client, guids)
+    _, counts = _refresh(toast, guids)
     assert counts.get("failed", 0) >= len(guids) // 2
     for restaurant in Restaurant.objects.filter(pk__in=guids):
         assert restaurant.content_sha256 == good[restaurant.pk]
@@ -99,23 +99,23 @@ def test_malformed_answers_keep_the_last_good_data(client, sim):
     )
 
 
-def test_a_restaurant_being_refreshed_elsewhere_is_not_fetched_again(client, sim):
-    _discover(client)
+def test_a_restaurant_being_refreshed_elsewhere_is_not_fetched_again(toast, sim):
+    _discover(toast)
     guid = _connected()[0]
     cache.add(f"toast:refreshing:{guid}", 1, 60)
     control(sim, "POST", "stats/reset")
-    _, counts = _refresh(client, [guid])
+    _, counts = _refresh(toast, [guid])
     assert counts == {"skipped": 1}
     assert stats(sim)["restaurant_requests"].get(guid, 0) == 0
 
 
-def test_removed_restaurant_is_skipped_and_keeps_its_data(client, sim):
-    _discover(client)
+def test_removed_restaurant_is_skipped_and_keeps_its_data(toast, sim):
+    _discover(toast)
     guids = _connected()
-    _refresh(client, guids)
+    _refresh(toast, guids)
     Connection.objects.filter(pk=guids[0]).update(status=Connection.Status.REMOVED)
     control(sim, "POST", "stats/reset")
-    _, counts = _refresh(client, guids)
+    _, counts = _refresh(toast, guids)
     assert counts == {"skipped": 1, "unchanged": len(guids) - 1}
     assert guids[0] not in stats(sim)["restaurant_requests"]
     assert Restaurant.objects.get(pk=guids[0]).has_data

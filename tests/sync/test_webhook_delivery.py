@@ -8,7 +8,7 @@ from restaurants.models import Connection
 from tests.platform import connected_guids, control
 from tests.simulator_fixture import running_simulator
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("simulator")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

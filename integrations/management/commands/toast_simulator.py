@@ -1,0 +1,99 @@
+"""Serve the local platform simulator (`make run` starts it without credentials)."""
+
+import datetime
+import signal
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from integrations.simulator import Faults, Simulator, SimulatorConfig
+
+
+class Command(BaseCommand):
+    help = "Serve a local stand-in for the Toast platform API on loopback."
+
+    def add_arguments(self, parser):
+        add = parser.add_argument
+        add("--host", default="127.0.0.1")
+        add("--port", type=int, default=8765, help="0 picks a free port.")
+        add("--restaurants", type=int, default=50)
+        add("--groups", type=int, default=5)
+        add("--seed", type=int, default=1)
+        add("--client-id", help="Default: settings.TOAST_CLIENT_ID.")
+        add("--client-secret", help="Default: settings.TOAST_CLIENT_SECRET.")
+        add("--token-ttl", type=int, default=86400, help="Token lifetime, seconds.")
+        add("--webhook-url", help="Where partner webhook events are POSTed.")
+        add("--webhook-secret", help="Default: settings.TOAST_WEBHOOK_SECRET.")
+        add("--rate-per-second", type=int, default=20)
+        add("--rate-per-window", type=int, default=10_000)
+        add("--rate-window-seconds", type=int, default=900)
+        faults = parser.add_argument_group("fault injection")
+        faults.add_argument("--error-rate", type=float, default=0.0, help="Share of 5xx answers.")
+        faults.add_argument("--error-status", type=int, default=503)
+        faults.add_argument("--burst-429-every", type=int, default=0)
+        faults.add_argument("--burst-429-length", type=int, default=0)
+        faults.add_argument("--latency-ms", type=float, default=0.0)
+        faults.add_argument("--latency-jitter-ms", type=float, default=0.0)
+        faults.add_argument("--outage-start", help="ISO instant; every answer 503 until the end.")
+        faults.add_argument("--outage-end", help="ISO instant.")
+        faults.add_argument("--malformed-rate", type=float, default=0.0)
+
+    def handle(self, *args, **options):
+        simulator = Simulator(_config(options))
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            simulator.bind()
+        except OSError as exc:
+            where = f"{options['host']}:{options['port']}"
+            raise CommandError(f"Cannot listen on {where}: {exc}") from exc
+        self.stdout.write(f"Simulator listening on {simulator.url}")
+        self.stdout.flush()
+        world = simulator.world
+        connected = sum(1 for c in world.connections.values() if c.connected)
+        self.stdout.write(
+            f"{len(world.restaurants)} restaurants in {len(world.groups)} groups, "
+            f"{connected} connected; webhooks to {options['webhook_url'] or 'nowhere'}."
+        )
+        try:
+            simulator.server.serve_forever()
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            simulator.stop()
+
+
+def _config(options):
+    faults = Faults(
+        error_rate=options["error_rate"],
+        error_status=options["error_status"],
+        burst_429_every=options["burst_429_every"],
+        burst_429_length=options["burst_429_length"],
+        latency_ms=options["latency_ms"],
+        latency_jitter_ms=options["latency_jitter_ms"],
+        outage_start=_instant(options["outage_start"]),
+        outage_end=_instant(options["outage_end"]),
+        malformed_rate=options["malformed_rate"],
+    )
+    names = [
+        "host",
+        "port",
+        "restaurants",
+        "groups",
+        "seed",
+        "client_id",
+        "client_secret",
+        "token_ttl",
+        "webhook_url",
+        "webhook_secret",
+        "rate_per_second",
+        "rate_per_window",
+        "rate_window_seconds",
+    ]
+    return SimulatorConfig(**{name: options[name] for name in names}, faults=faults)
+
+
+def _instant(text):
+    if not text:
+        return None
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -1,0 +1,68 @@
+"""What a simulator serves and how it misbehaves, as plain data."""
+
+import datetime
+from dataclasses import dataclass, field, fields
+
+
+@dataclass
+class Faults:
+    """Fault injection; every field off by default."""
+
+    error_rate: float = 0.0  # fraction of API answers that are 5xx
+    error_status: int = 503
+    burst_429_every: int = 0  # after every N API requests...
+    burst_429_length: int = 0  # ...the next M answer 429
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+    outage_start: datetime.datetime | None = None  # every API answer is 503 in between
+    outage_end: datetime.datetime | None = None
+    malformed_rate: float = 0.0  # fraction of RestaurantInfo bodies that are broken
+    token_ttl: int | None = None  # overrides the configured token lifetime
+
+    @classmethod
+    def from_json(cls, data):
+        """Faults from a JSON object (ISO instants for the outage); unknown keys refused."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault options: {', '.join(sorted(unknown))}")
+        values = dict(data)
+        for name in ("outage_start", "outage_end"):
+            if values.get(name):
+                values[name] = _instant(values[name])
+        return cls(**values)
+
+    def to_json(self):
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("outage_start", "outage_end"):
+            if data[name]:
+                data[name] = data[name].isoformat()
+        return data
+
+    def in_outage(self, now):
+        return bool(self.outage_start and self.outage_end) and (
+            self.outage_start <= now < self.outage_end
+        )
+
+
+@dataclass
+class SimulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 0
+    restaurants: int = 50
+    groups: int = 5
+    seed: int = 1
+    client_id: str | None = None  # None: settings.TOAST_CLIENT_ID
+    client_secret: str | None = None
+    token_ttl: int = 86400
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    rate_per_second: int = 20
+    rate_per_window: int = 10_000
+    rate_window_seconds: int = 900
+    faults: Faults = field(default_factory=Faults)
+
+
+def _instant(text):
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

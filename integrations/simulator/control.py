@@ -1,0 +1,109 @@
+"""The loopback-only control interface: change the world while it runs, inject faults,
+send partner webhooks, read counters. Never rate-limited, never faulted."""
+
+import json
+import re
+
+from . import api
+from .config import Faults
+
+PREFIX = "/_simulator/"
+RESTAURANT_ACTION = re.compile(r"^restaurants/(?P<guid>[^/]+)/(?P<action>[a-z]+)$")
+EVENTS = {"connect": "partner_added", "update": "partner_updated", "remove": "partner_removed"}
+
+
+def handle(sim, method, path, body):
+    route = path[len(PREFIX) :].rstrip("/")
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        return api.error(400, "The body must be JSON")
+    match = RESTAURANT_ACTION.match(route)
+    if match and method == "POST":
+        return _restaurant_action(sim, match["guid"], match["action"])
+    handler = ROUTES.get((method, route))
+    if handler is None:
+        return api.error(404, f"No control endpoint {method} {path}")
+    try:
+        return handler(sim, data)
+    except (TypeError, ValueError, KeyError) as exc:
+        return api.error(400, f"Bad control request: {exc}")
+
+
+def _stats(sim, data):
+    return api.Answer(200, sim.stats.as_json(sim.webhooks.count))
+
+
+def _reset_stats(sim, data):
+    sim.stats.reset()
+    return api.Answer(200, sim.stats.as_json(sim.webhooks.count))
+
+
+def _get_faults(sim, data):
+    return api.Answer(200, sim.faults.faults.to_json())
+
+
+def _put_faults(sim, data):
+    sim.faults.replace(Faults.from_json(data))
+    return api.Answer(200, sim.faults.faults.to_json())
+
+
+def _revoke(sim, data):
+    sim.tokens.revoke_all()
+    return api.Answer(200, {"revoked": True})
+
+
+def _restaurants(sim, data):
+    return api.Answer(200, sim.world.overview())
+
+
+def _create(sim, data):
+    connection = sim.world.create(group=data.get("group"))
+    return _notify(sim, "partner_added", connection)
+
+
+def _resend(sim, data):
+    event, status = sim.webhooks.resend(data.get("guid"))
+    return api.Answer(200, {"event": event, "status": status})
+
+
+def _bad_signature(sim, data):
+    connection = next(iter(sim.world.connections.values()))
+    info = sim.world.restaurants[connection.restaurant_guid]
+    event, status = sim.webhooks.send(
+        "partner_updated", connection.webhook_details(info), bad_signature=True
+    )
+    return api.Answer(200, {"event": event, "status": status})
+
+
+def _restaurant_action(sim, guid, action):
+    world = sim.world
+    if guid not in world.restaurants:
+        return api.error(404, f"No restaurant {guid}")
+    if action == "change":
+        return api.Answer(200, {"guid": guid, "changed": world.change(guid)})
+    if action not in EVENTS:
+        return api.error(404, f"No action {action}")
+    if action != "connect" and guid not in world.connections:
+        return api.error(409, f"Restaurant {guid} never connected")
+    connection = getattr(world, action)(guid)
+    return _notify(sim, EVENTS[action], connection)
+
+
+def _notify(sim, event_type, connection):
+    info = sim.world.restaurants[connection.restaurant_guid]
+    event, status = sim.webhooks.send(event_type, connection.webhook_details(info))
+    return api.Answer(200, {"guid": connection.restaurant_guid, "event": event, "status": status})
+
+
+ROUTES = {
+    ("GET", "stats"): _stats,
+    ("POST", "stats/reset"): _reset_stats,
+    ("GET", "faults"): _get_faults,
+    ("PUT", "faults"): _put_faults,
+    ("POST", "tokens/revoke"): _revoke,
+    ("GET", "restaurants"): _restaurants,
+    ("POST", "restaurants"): _create,
+    ("POST", "webhooks/resend"): _resend,
+    ("POST", "webhooks/bad-signature"): _bad_signature,
+}

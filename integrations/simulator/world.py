@@ -1,0 +1,213 @@
+"""The simulated platform's data: restaurants, groups and partner connections.
+
+Thread-safe: the HTTP threads read it while control requests change it. Each
+restaurant's JSON is serialised once and kept until the restaurant changes,
+so serving stays cheap.
+"""
+
+import datetime
+import json
+import random
+import threading
+from dataclasses import dataclass, field
+
+from . import catalog
+
+PROSPECT_SHARE = 0.12  # in a connected group, never connected the integration
+REMOVED_SHARE = 0.05
+ARCHIVED_SHARE = 0.04
+
+
+@dataclass
+class Connection:
+    restaurant_guid: str
+    group_guid: str
+    number: int
+    name: str
+    location_name: str
+    created_ms: int
+    modified_ms: int
+    connected: bool = True
+    external_restaurant_ref: str = ""
+    external_group_ref: str = ""
+    revision: int = 0
+
+    def record(self):
+        """PartnerAccessExternalRep."""
+        return {
+            "restaurantGuid": self.restaurant_guid,
+            "managementGroupGuid": self.group_guid,
+            "restaurantName": self.name,
+            "locationName": self.location_name,
+            "createdByEmailAddress": f"manager{self.number}@restaurant.example.com",
+            "externalGroupRef": self.external_group_ref,
+            "externalRestaurantRef": self.external_restaurant_ref,
+            "deleted": False,
+            "modifiedDate": self.modified_ms,
+            "createdDate": self.created_ms,
+            "isoModifiedDate": _iso(self.modified_ms),
+            "isoCreatedDate": _iso(self.created_ms),
+        }
+
+    def webhook_details(self, info):
+        """PartnerAccessExternalWebhookRep."""
+        location = info["location"]
+        return {
+            **{k: v for k, v in self.record().items() if k != "deleted"},
+            "createdByFirstName": "Alex",
+            "createdByLastName": f"Manager{self.number}",
+            "createdByPhoneNumber": location["phone"],
+            "restaurantPhoneNumber": location["phone"],
+            "restaurantCity": location["city"],
+            "restaurantState": location["stateCode"],
+            "restaurantZipCode": location["zipCode"],
+            "restaurantLatitude": location["latitude"],
+            "restaurantLongitude": location["longitude"],
+            "restaurantCountryCode": location["country"],
+            "restaurantTimezone": info["general"]["timeZone"],
+        }
+
+
+@dataclass
+class World:
+    seed: int
+    restaurants: dict = field(default_factory=dict)  # guid -> RestaurantInfo
+    connections: dict = field(default_factory=dict)  # guid -> Connection (ever connected)
+    groups: dict = field(default_factory=dict)  # group guid -> [restaurant guids]
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed * 7919 + 1)
+        self._bytes = {}
+
+    @classmethod
+    def generate(cls, seed, restaurants, groups):
+        rng = random.Random(seed)
+        world = cls(seed)
+        group_guids = [catalog.guid(rng) for _ in range(max(1, groups))]
+        base_ms = int(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
+        for number in range(restaurants):
+            group = group_guids[number % len(group_guids)]
+            archived = rng.random() < ARCHIVED_SHARE
+            info = catalog.restaurant_info(rng, number, group, archived=archived)
+            world._add(info, number, base_ms + number * 3_600_000, rng)
+        return world
+
+    def _add(self, info, number, created_ms, rng):
+        guid = info["guid"]
+        connection_group = info["general"]["managementGroupGuid"]
+        self.restaurants[guid] = info
+        self.groups.setdefault(info["general"]["managementGroupGuid"], []).append(guid)
+        roll = rng.random()
+        if roll < PROSPECT_SHARE and number % 5:  # the group's first restaurant always connects
+            return
+        self.connections[guid] = Connection(
+            restaurant_guid=guid,
+            group_guid=info["general"]["managementGroupGuid"],
+            number=number,
+            name=info["general"]["name"],
+            location_name=info["general"]["locationName"],
+            created_ms=created_ms,
+            modified_ms=created_ms,
+            connected=roll >= PROSPECT_SHARE + REMOVED_SHARE,
+            external_restaurant_ref=f"store-{number:05d}",
+            external_group_ref=f"group-{list(self.groups).index(connection_group) + 1}",
+        )
+
+    # Reads -------------------------------------------------------------------
+    def info_bytes(self, guid):
+        with self.lock:
+            data = self._bytes.get(guid)
+            if data is None:
+                data = self._bytes[guid] = json.dumps(self.restaurants[guid]).encode()
+            return data
+
+    def is_connected(self, guid):
+        connection = self.connections.get(guid)
+        return bool(connection and connection.connected)
+
+    def is_archived(self, guid):
+        return bool(self.restaurants[guid]["general"]["archived"])
+
+    def connected_records(self, since_ms=None):
+        with self.lock:
+            rows = [
+                c.record()
+                for c in sorted(self.connections.values(), key=lambda c: c.restaurant_guid)
+                if c.connected and (since_ms is None or c.modified_ms > since_ms)
+            ]
+        return rows
+
+    def overview(self):
+        with self.lock:
+            return [
+                {
+                    "guid": guid,
+                    "managementGroupGuid": info["general"]["managementGroupGuid"],
+                    "connected": guid in self.connections,
+                    "removed": guid in self.connections and not self.connections[guid].connected,
+                    "archived": bool(info["general"]["archived"]),
+                }
+                for guid, info in self.restaurants.items()
+            ]
+
+    # Changes -----------------------------------------------------------------
+    def create(self, group=None):
+        """A new restaurant that connects right away; returns its Connection."""
+        with self.lock:
+            number = len(self.restaurants)
+            group = group or self.rng.choice(list(self.groups))
+            info = catalog.restaurant_info(self.rng, number, group)
+            self.restaurants[info["guid"]] = info
+            self.groups.setdefault(group, []).append(info["guid"])
+            return self.connect(info["guid"])
+
+    def connect(self, guid):
+        with self.lock:
+            info = self.restaurants[guid]
+            connection = self.connections.get(guid)
+            if connection is None:
+                connection = self.connections[guid] = Connection(
+                    restaurant_guid=guid,
+                    group_guid=info["general"]["managementGroupGuid"],
+                    number=len(self.connections),
+                    name=info["general"]["name"],
+                    location_name=info["general"]["locationName"],
+                    created_ms=_now_ms(),
+                    modified_ms=_now_ms(),
+                )
+            connection.connected = True
+            connection.modified_ms = _now_ms()
+            return connection
+
+    def update(self, guid):
+        with self.lock:
+            connection = self.connections[guid]
+            connection.revision += 1
+            connection.external_restaurant_ref = (
+                f"store-{connection.number:05d}-r{connection.revision}"
+            )
+            connection.modified_ms = _now_ms()
+            return connection
+
+    def remove(self, guid):
+        with self.lock:
+            connection = self.connections[guid]
+            connection.connected = False
+            connection.modified_ms = _now_ms()
+            return connection
+
+    def change(self, guid):
+        with self.lock:
+            what = catalog.change(self.rng, self.restaurants[guid])
+            self._bytes.pop(guid, None)
+            return what
+
+
+def _now_ms():
+    return int(datetime.datetime.now(datetime.UTC).timestamp() * 1000)
+
+
+def _iso(millis):
+    moment = datetime.datetime.fromtimestamp(millis / 1000, tz=datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
