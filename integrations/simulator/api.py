@@ -25,7 +25,7 @@ class Answer:
 def error(status, message, *, developer_message=None, headers=None):
     """An `ErrorMessage` body, with the requestId support asks for."""
     body = {
-        "status": status,
+        "status": str(status),  # a string in the platform's ErrorMessage
         "code": status * 100,
         "message": message,
         "messageKey": None,

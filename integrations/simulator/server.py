@@ -193,6 +193,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one small answer, sent at once: no delayed-ACK stall
     server_version = "ToastSimulator/1.0"
 
     def do_GET(self):

@@ -1,0 +1,210 @@
+"""Rate limits, pagination, tokens, faults and webhooks, seen from real HTTP clients."""
+
+import datetime
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+import requests
+
+from integrations.signing import verify
+from tests.platform import control
+from tests.simulator_fixture import running_simulator
+
+from .conftest import get
+
+
+def _connected(sim):
+    rows = control(sim, "GET", "restaurants")
+    return [r["guid"] for r in rows if r["connected"] and not r["removed"] and not r["archived"]]
+
+
+def test_a_burst_for_one_restaurant_gets_429_and_another_restaurant_is_unaffected(api, sim):
+    first, second = _connected(sim)[:2]
+    time.sleep(1 - time.time() % 1 + 0.01)  # start of a fresh one-second slice
+    answers = [get(api, sim, f"/restaurants/v1/restaurants/{first}", first) for _ in range(40)]
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(200) == 20 and statuses.count(429) == 20
+    limited = answers[-1]
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["status"] == "429"
+    assert get(api, sim, f"/restaurants/v1/restaurants/{second}", second).status_code == 200
+
+
+def test_pagination_returns_every_connection_exactly_once(api, sim):
+    seen, token, pages = [], None, 0
+    while True:
+        params = {"pageSize": 9, **({"pageToken": token} if token else {})}
+        response = get(api, sim, "/partners/v1/connectedRestaurants", **params)
+        page = response.json()
+        seen += [r["restaurantGuid"] for r in page["results"]]
+        pages += 1
+        token = page.get("nextPageToken")
+        if not token:
+            assert "Link" not in response.headers
+            break
+        assert f"pageToken={token}" in response.headers["Link"].replace("%3D", "=")
+    expected = [
+        r["guid"] for r in control(sim, "GET", "restaurants") if r["connected"] and not r["removed"]
+    ]
+    assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
+    assert pages == -(-len(expected) // 9)
+
+
+def test_last_modified_filters_by_the_connections_change_time(api, sim):
+    before = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    guid = _connected(sim)[0]
+    control(sim, "POST", f"restaurants/{guid}/update")
+    since = before.strftime("%Y-%m-%dT%H:%M:%S.") + f"{before.microsecond // 1000:03d}-0000"
+    listed = get(api, sim, "/partners/v1/restaurants", lastModified=since).json()
+    assert [r["restaurantGuid"] for r in listed] == [guid]
+    assert get(api, sim, "/partners/v1/restaurants", lastModified="soon").status_code == 400
+
+
+def test_tokens_really_expire():
+    with running_simulator(restaurants=3, token_ttl=1) as sim:
+        session = requests.Session()
+        token = session.post(
+            f"{sim.url}/authentication/v1/authentication/login",
+            json={
+                "clientId": sim.client_id,
+                "clientSecret": sim.client_secret,
+                "userAccessType": "TOAST_MACHINE_CLIENT",
+            },
+            timeout=5,
+        ).json()["token"]
+        assert token["expiresIn"] == 1
+        headers = {"Authorization": f"Bearer {token['accessToken']}"}
+        assert session.get(f"{sim.url}/partners/v1/restaurants", headers=headers).status_code == 200
+        time.sleep(1.1)
+        assert session.get(f"{sim.url}/partners/v1/restaurants", headers=headers).status_code == 401
+
+
+def test_a_wrong_secret_gets_401(sim):
+    response = requests.post(
+        f"{sim.url}/authentication/v1/authentication/login",
+        json={
+            "clientId": sim.client_id,
+            "clientSecret": "nope",
+            "userAccessType": "TOAST_MACHINE_CLIENT",
+        },
+        timeout=5,
+    )
+    assert response.status_code == 401 and response.json()["requestId"]
+
+
+@pytest.mark.parametrize(
+    "faults, expected",
+    [
+        ({"error_rate": 1.0, "error_status": 502}, {502}),
+        ({"burst_429_every": 2, "burst_429_length": 1}, {200, 429}),
+    ],
+)
+def test_fault_options(api, sim, faults, expected):
+    control(sim, "PUT", "faults", json=faults)
+    statuses = {get(api, sim, "/partners/v1/restaurants").status_code for _ in range(6)}
+    assert statuses == expected
+
+
+def test_outage_window_and_latency(api, sim):
+    now = datetime.datetime.now(datetime.UTC)
+    control(
+        sim,
+        "PUT",
+        "faults",
+        json={
+            "outage_start": (now - datetime.timedelta(seconds=1)).isoformat(),
+            "outage_end": (now + datetime.timedelta(seconds=1)).isoformat(),
+            "latency_ms": 50,
+        },
+    )
+    started = time.monotonic()
+    assert get(api, sim, "/partners/v1/restaurants").status_code == 503
+    assert time.monotonic() - started >= 0.05
+    time.sleep(
+        max(
+            0,
+            (
+                now + datetime.timedelta(seconds=1.05) - datetime.datetime.now(datetime.UTC)
+            ).total_seconds(),
+        )
+    )
+    assert get(api, sim, "/partners/v1/restaurants").status_code == 200
+
+
+def test_malformed_bodies_cycle_through_every_kind(api, sim):
+    control(sim, "PUT", "faults", json={"malformed_rate": 1.0})
+    guid = _connected(sim)[0]
+    bodies = [get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content for _ in range(5)]
+    broken = [b for b in bodies if not _is_json(b)]
+    assert len(broken) == 1
+    texts = b"".join(b for b in bodies if _is_json(b))
+    assert b"not-a-polyline" in texts and b"123.456" in texts and b"Mars/" in texts
+    control(sim, "PUT", "faults", json={})
+    assert _is_json(get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content)
+
+
+def _is_json(body):
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    _Receiver.received = []
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", _Receiver.received
+    server.shutdown()
+
+
+def test_webhooks_are_signed_as_the_platform_does(receiver):
+    url, received = receiver
+    with running_simulator(
+        restaurants=4, webhook_url=url, webhook_secret="subscription-secret"
+    ) as sim:
+        guid = _connected(sim)[0]
+        control(sim, "POST", f"restaurants/{guid}/remove")
+        control(sim, "POST", "webhooks/resend")
+        control(sim, "POST", "webhooks/bad-signature")
+    (headers, body), (_, again), (bad_headers, bad_body) = received
+    event = json.loads(body)
+    assert (event["eventType"], event["details"]["restaurantGuid"]) == ("partner_removed", guid)
+    assert headers["Toast-Event-Type"] == "partner_removed"
+    assert headers["Toast-Event-Category"] == "partner"
+    assert verify("subscription-secret", body, event["timestamp"], headers["Toast-Signature"])
+    assert again == body  # a re-delivery is the same event
+    tampered = body.replace(b"partner_removed", b"partner_added")
+    assert not verify(
+        "subscription-secret", tampered, event["timestamp"], headers["Toast-Signature"]
+    )
+    bad_event = json.loads(bad_body)
+    assert not verify(
+        "subscription-secret", bad_body, bad_event["timestamp"], bad_headers["Toast-Signature"]
+    )
+
+
+def test_control_interface_refuses_unknown_requests(sim):
+    assert requests.post(f"{sim.url}/_simulator/nothing", timeout=5).status_code == 404
+    assert (
+        requests.put(f"{sim.url}/_simulator/faults", json={"bogus": 1}, timeout=5).status_code
+        == 400
+    )

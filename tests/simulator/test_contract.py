@@ -1,0 +1,109 @@
+"""Every kind of answer matches the platform's OpenAPI specs and the project's own schemas."""
+
+import jsonschema
+import pytest
+
+from integrations.schemas import schema_for
+from tests.payloads import pruned
+from tests.platform import control
+
+from .conftest import get
+from .openapi import spec_schema
+
+
+def _check(body, ours, spec, definition, array=False):
+    jsonschema.validate(body, schema_for(ours))
+    # The specs (Swagger 2.0) know no null: the platform leaves such keys out or sends null.
+    jsonschema.Draft4Validator(spec_schema(spec, definition, array)).validate(pruned(body))
+
+
+def _guids(sim, **want):
+    return [
+        r["guid"]
+        for r in control(sim, "GET", "restaurants")
+        if all(r[k] == v for k, v in want.items())
+    ]
+
+
+def test_login(sim):
+    import requests
+
+    body = requests.post(
+        f"{sim.url}/authentication/v1/authentication/login",
+        json={
+            "clientId": sim.client_id,
+            "clientSecret": sim.client_secret,
+            "userAccessType": "TOAST_MACHINE_CLIENT",
+        },
+        timeout=5,
+    ).json()
+    _check(body, "AuthenticationResponse", "authentication", "AuthenticationResponse")
+
+
+def test_partner_restaurants(api, sim):
+    body = get(api, sim, "/partners/v1/restaurants").json()
+    assert body
+    _check(body, "PartnerAccessList", "partners", "PartnerAccessExternalRep", array=True)
+
+
+def test_connected_restaurants_page(api, sim):
+    body = get(api, sim, "/partners/v1/connectedRestaurants", pageSize=7).json()
+    assert len(body["results"]) == 7 and body["nextPageToken"]
+    _check(body, "PaginatedResponse", "partners", "PaginatedResponse")
+
+
+def test_every_restaurant_info(api, sim):
+    for guid in _guids(sim, connected=True, removed=False):
+        body = get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true")
+        _check(body.json(), "RestaurantInfo", "restaurants", "RestaurantInfo")
+
+
+def test_group_restaurants(api, sim):
+    guid = _guids(sim, connected=True)[0]
+    group = next(
+        r["managementGroupGuid"] for r in control(sim, "GET", "restaurants") if r["guid"] == guid
+    )
+    body = get(api, sim, f"/restaurants/v1/groups/{group}/restaurants", guid).json()
+    assert {"guid": guid} in body
+    _check(body, "GroupRestaurants", "restaurants", "Restaurant", array=True)
+
+
+@pytest.mark.parametrize(
+    "request_kind, status",
+    [
+        ("no-header", 400),
+        ("bad-page-size", 400),
+        ("no-token", 401),
+        ("removed", 403),
+        ("unknown", 404),
+        ("archived", 404),
+    ],
+)
+def test_error_answers(api, sim, request_kind, status):
+    removed = _guids(sim, removed=True)[0]
+    archived = _guids(sim, archived=True, removed=False, connected=True)[0]
+    path = "/restaurants/v1/restaurants/"
+    response = {
+        "no-header": lambda: get(api, sim, path + archived),
+        "bad-page-size": lambda: get(api, sim, "/partners/v1/connectedRestaurants", pageSize=201),
+        "no-token": lambda: api.get(
+            f"{sim.url}/partners/v1/restaurants", headers={"Authorization": ""}
+        ),
+        "removed": lambda: get(api, sim, path + removed, removed),
+        "unknown": lambda: get(api, sim, path + "0" * 8 + "-0000-4000-8000-" + "0" * 12, archived),
+        "archived": lambda: get(api, sim, path + archived, archived),
+    }[request_kind]()
+    assert response.status_code == status
+    _check(response.json(), "ErrorMessage", "authentication", "ErrorMessage")
+
+
+def test_rate_limit_headers_on_every_answer(api, sim):
+    guid = _guids(sim, connected=True, removed=False, archived=False)[0]
+    for response in (
+        get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid),
+        get(api, sim, "/partners/v1/restaurants"),
+        get(api, sim, f"/restaurants/v1/restaurants/{guid}"),  # a 400
+    ):
+        assert response.headers["X-Toast-RateLimit-By"] in {"GLOBAL", "API", "ENDPOINT"}
+        assert int(response.headers["X-Toast-RateLimit-Remaining"]) >= 0
+        assert int(response.headers["X-Toast-RateLimit-Reset"]) > 1_700_000_000
