@@ -9,6 +9,8 @@ once, by any worker.
 
 import collections
 import logging
+import os
+import socket
 import threading
 import time
 
@@ -120,7 +122,7 @@ class _Chunk:
 def refresh_one(client, guid, chunk=None):
     """Fetches and stores one restaurant; returns the outcome name for the run's counters."""
     lock = f"toast:refreshing:{guid}"
-    if not cache.add(lock, 1, LOCK_SECONDS):
+    if not _claim(lock):
         return "skipped"  # another worker is refreshing it right now
     try:
         payload = client.restaurant_info(guid, include_archived=True)
@@ -144,3 +146,25 @@ def refresh_one(client, guid, chunk=None):
     if outcome.status in (Outcome.CREATED, Outcome.CHANGED):
         return "changed"
     return "unchanged" if outcome.ok else "failed"
+
+
+def _claim(lock):
+    """Takes the restaurant's lock; a lock left by a dead process on this machine is taken over."""
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    if cache.add(lock, owner, LOCK_SECONDS):
+        return True
+    host, _, pid = str(cache.get(lock) or "").partition(":")
+    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        cache.delete(lock)
+        return cache.add(lock, owner, LOCK_SECONDS)
+    return False
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
