@@ -24,6 +24,7 @@ def _setup_django(workdir):
 
 
 def main(names):
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as workdir:
         os.environ["BENCH_WORKDIR"] = workdir
         _setup_django(workdir)

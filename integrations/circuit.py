@@ -32,6 +32,7 @@ class ErrorWindow:
     def __init__(self, clock=time.monotonic):
         self.clock = clock
         self.outcomes = collections.deque()
+        self.errors = 0
         self.lock = threading.Lock()
 
     def add(self, failed):
@@ -39,11 +40,11 @@ class ErrorWindow:
         now = self.clock()
         with self.lock:
             self.outcomes.append((now, failed))
+            self.errors += failed
             horizon = now - settings.TOAST_CIRCUIT_WINDOW_SECONDS
             while self.outcomes and self.outcomes[0][0] < horizon:
-                self.outcomes.popleft()
-            total = len(self.outcomes)
-            errors = sum(1 for _, bad in self.outcomes if bad)
+                self.errors -= self.outcomes.popleft()[1]
+            total, errors = len(self.outcomes), self.errors
         return (
             total >= settings.TOAST_CIRCUIT_MIN_REQUESTS
             and errors / total >= settings.TOAST_CIRCUIT_ERROR_RATIO
@@ -52,6 +53,7 @@ class ErrorWindow:
     def reset(self):
         with self.lock:
             self.outcomes.clear()
+            self.errors = 0
 
 
 def backoff(consecutive_opens):

@@ -43,6 +43,7 @@ def build_client(**overrides):
     """A new client from settings; tests and benchmarks override single parts."""
     pool = max(10, settings.TOAST_SYNC_CONCURRENCY * 2)
     session = requests.Session()
+    session.trust_env = False  # no proxy/netrc lookups in the environment on every request
     session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=pool))
     session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=pool))
     parts = {

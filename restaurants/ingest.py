@@ -80,21 +80,24 @@ def _touch_if_unchanged(guid, sha256, now):
 
 @transaction.atomic
 def _write(parsed, payload, sha256, source, now):
-    restaurant, created = Restaurant.objects.update_or_create(
-        guid=parsed.guid,
-        defaults={
-            **parsed.values,
-            "content_sha256": sha256,
-            "last_fetched_at": now,
-            "last_changed_at": now,
-            "last_error": "",
-            "last_error_at": None,
-        },
-    )
-    if not created:
-        DaySchedule.objects.filter(restaurant=restaurant).delete()
+    values = {
+        **parsed.values,
+        "content_sha256": sha256,
+        "last_fetched_at": now,
+        "last_changed_at": now,
+        "last_error": "",
+        "last_error_at": None,
+    }
+    # An UPDATE first (the common case), an INSERT only for a new restaurant:
+    # no SELECT and no model instance on the way, as the sync does this a lot.
+    created = not Restaurant.objects.filter(pk=parsed.guid).update(**values)
+    if created:
+        Restaurant.objects.create(guid=parsed.guid, **values)
+    else:
+        Service.objects.filter(day_schedule__restaurant_id=parsed.guid).delete()
+        DaySchedule.objects.filter(restaurant_id=parsed.guid).delete()
     schedules = DaySchedule.objects.bulk_create(
-        DaySchedule(restaurant=restaurant, key=day.key, position=day.position, **day.values)
+        DaySchedule(restaurant_id=parsed.guid, key=day.key, position=day.position, **day.values)
         for day in parsed.day_schedules
     )
     Service.objects.bulk_create(
@@ -103,6 +106,6 @@ def _write(parsed, payload, sha256, source, now):
         for position, values in enumerate(day.services)
     )
     Snapshot.objects.create(
-        restaurant=restaurant, fetched_at=now, source=source, sha256=sha256, payload=payload
+        restaurant_id=parsed.guid, fetched_at=now, source=source, sha256=sha256, payload=payload
     )
     return created

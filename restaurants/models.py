@@ -8,6 +8,7 @@ Payload strings are nullable: the platform's `""` and `null` both come back
 out of an export as they went in.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -263,6 +264,9 @@ class Connection(models.Model):
     )
     connected_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The sync's claim: the same restaurant is never refreshed twice at once.
+    refreshing_until = models.DateTimeField(null=True, blank=True)
+    refreshing_by = models.CharField(max_length=128, blank=True, help_text="host:pid")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConnectionQuerySet.as_manager()
@@ -276,3 +280,42 @@ class Connection(models.Model):
     @property
     def is_removed(self):
         return self.status == self.Status.REMOVED
+
+
+class StatusLinkQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class StatusLink(models.Model):
+    """A private link to one restaurant's onboarding status, sent by staff.
+
+    The URL carries a signed (link id, nonce) pair; see restaurants/status_links.py.
+    """
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="status_links"
+    )
+    nonce = models.CharField(max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Status link #{self.pk} for {self.restaurant_id}"
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -13,10 +13,12 @@ import os
 import socket
 import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections
+from django.db.models import Q
+from django.utils import timezone
 from django_q.tasks import async_task
 
 from integrations.models import SyncRun
@@ -121,9 +123,8 @@ class _Chunk:
 
 def refresh_one(client, guid, chunk=None):
     """Fetches and stores one restaurant; returns the outcome name for the run's counters."""
-    lock = f"toast:refreshing:{guid}"
-    if not _claim(lock):
-        return "skipped"  # another worker is refreshing it right now
+    if not _claim(guid):
+        return "skipped"  # removed, or another worker is refreshing it right now
     try:
         payload = client.restaurant_info(guid, include_archived=True)
     except errors.RestaurantRemoved:
@@ -138,7 +139,7 @@ def refresh_one(client, guid, chunk=None):
         record_error(guid, str(exc))
         return "failed"
     finally:
-        cache.delete(lock)
+        _release(guid)
     if str(payload.get("guid", "")).lower() != str(guid).lower():
         record_error(guid, f"The platform answered the RestaurantInfo of {payload.get('guid')!r}")
         return "failed"
@@ -148,23 +149,36 @@ def refresh_one(client, guid, chunk=None):
     return "unchanged" if outcome.ok else "failed"
 
 
-def _claim(lock):
-    """Takes the restaurant's lock; a lock left by a dead process on this machine is taken over."""
-    owner = f"{socket.gethostname()}:{os.getpid()}"
-    if cache.add(lock, owner, LOCK_SECONDS):
+def _claim(guid):
+    """Claims a connected restaurant for this process; an expired claim, or one left by a
+    dead process on this machine, is taken over."""
+    now = timezone.now()
+    claim = {"refreshing_until": now + timedelta(seconds=LOCK_SECONDS), "refreshing_by": _owner()}
+    mine = Connection.objects.connected().filter(pk=guid)
+    if mine.filter(Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=now)).update(**claim):
         return True
-    host, _, pid = str(cache.get(lock) or "").partition(":")
-    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
-        cache.delete(lock)
-        return cache.add(lock, owner, LOCK_SECONDS)
-    return False
+    holder = mine.values_list("refreshing_by", flat=True).first()
+    return bool(holder and _dead(holder) and mine.filter(refreshing_by=holder).update(**claim))
 
 
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _release(guid):
+    Connection.objects.filter(pk=guid, refreshing_by=_owner()).update(
+        refreshing_until=None, refreshing_by=""
+    )
+
+
+def _owner():
+    return f"{socket.gethostname()}:{os.getpid()}"  # a forked worker is its own owner
+
+
+def _dead(holder):
+    host, _, pid = holder.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
         return False
-    except PermissionError:
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
         return True
-    return True
+    except PermissionError:
+        return False
+    return False

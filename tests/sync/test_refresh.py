@@ -1,7 +1,9 @@
 """Discovery and refresh against the simulator: the portal fills up and stays true."""
 
+from datetime import timedelta
+
 import pytest
-from django.core.cache import cache
+from django.utils import timezone
 
 from integrations.models import SyncRun
 from integrations.sync import jobs, refresh, runs
@@ -102,7 +104,9 @@ def test_malformed_answers_keep_the_last_good_data(toast, sim):
 def test_a_restaurant_being_refreshed_elsewhere_is_not_fetched_again(toast, sim):
     _discover(toast)
     guid = _connected()[0]
-    cache.add(f"toast:refreshing:{guid}", 1, 60)
+    Connection.objects.filter(pk=guid).update(
+        refreshing_until=timezone.now() + timedelta(minutes=5), refreshing_by="other-host:1"
+    )
     control(sim, "POST", "stats/reset")
     _, counts = _refresh(toast, [guid])
     assert counts == {"skipped": 1}

@@ -1,0 +1,207 @@
+"""The onboarding checklist: what a restaurant still has to do, defined once.
+
+Each item is a condition in SQL (a `Q`), so the same definition answers both
+questions staff and restaurants ask:
+
+- `checklist(restaurant)`: the items of one restaurant, each done or not and
+  linked to the documentation section that says how to fix it (the private
+  status page, the restaurant page);
+- `annotate_progress(queryset)` / `filter_progress(queryset, value)`: the
+  number of done items of every restaurant of a list, in the list's own query.
+
+What each item asks for, and why:
+
+- connected: the platform reports the integration as connected (not removed).
+- data received: at least one valid `RestaurantInfo` has been stored.
+- hours set: at least one weekday is mapped to a day schedule with at least
+  one service; a week of closed days cannot take orders.
+- online ordering enabled: the platform's online ordering module is on.
+- payment options: at least one way to pay for an online order is accepted
+  (cash or card, delivery or takeout). Card tips alone are not a way to pay.
+- delivery area valid: a restaurant that delivers has a delivery area. The
+  area is checked when a payload is stored (an invalid polygon is refused and
+  shown as the restaurant's last error), so a stored area is a valid one. For
+  a restaurant that does not deliver the item does not apply and counts as
+  done: there is nothing to fix.
+- prep times set: the takeout prep time is above zero, and so is the delivery
+  prep time when the restaurant delivers. Zero would promise guests orders
+  that are ready the moment they are placed.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import add
+
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.urls import reverse
+
+from restaurants.models import WEEKDAYS, Connection, Restaurant, Service
+
+PROGRESS_CHOICES = (
+    ("complete", "Complete"),
+    ("incomplete", "In progress"),
+    ("not-started", "Not started"),
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checklist item: its condition and where the docs explain it."""
+
+    key: str
+    label: str
+    hint: str
+    doc_page: str
+    doc_anchor: str
+    done: Q
+    # When this holds the item does not apply to the restaurant (counts as done).
+    not_applicable: Q | None = None
+
+    @property
+    def doc_url(self):
+        return f"{reverse('docs-page', args=[self.doc_page])}#{self.doc_anchor}"
+
+    def counts_as_done(self):
+        return self.done | self.not_applicable if self.not_applicable else self.done
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item as it stands for one restaurant."""
+
+    key: str
+    label: str
+    hint: str
+    done: bool
+    applies: bool
+    doc_url: str
+
+
+def _open_on_some_day():
+    """Some weekday maps to a day schedule of this restaurant that has a service."""
+    same_day = reduce(Q.__or__, (Q(day_schedule__key=OuterRef(f"week_{day}")) for day in WEEKDAYS))
+    return Exists(Service.objects.filter(same_day, day_schedule__restaurant=OuterRef("pk")))
+
+
+ONLINE_PAYMENT_FIELDS = (
+    "delivery_cash",
+    "delivery_cc_same_day",
+    "delivery_cc_future",
+    "takeout_cash",
+    "takeout_cc_same_day",
+    "takeout_cc_future",
+    "takeout_cc_in_store",
+)
+
+ITEMS = (
+    Item(
+        key="connected",
+        label="Integration connected",
+        hint="Connect the integration in Toast Web.",
+        doc_page="connect",
+        doc_anchor="connect-the-integration",
+        done=Q(connection__status=Connection.Status.CONNECTED),
+    ),
+    Item(
+        key="data-received",
+        label="Restaurant data received",
+        hint="We read your restaurant's settings from Toast shortly after you connect.",
+        doc_page="after-connecting",
+        doc_anchor="when-your-data-arrives",
+        done=~Q(content_sha256=""),
+    ),
+    Item(
+        key="hours",
+        label="Opening hours and services set",
+        hint="Give at least one day of the week a schedule with a service.",
+        doc_page="finish-onboarding",
+        doc_anchor="hours-and-services",
+        done=Q(_open_on_some_day()),
+    ),
+    Item(
+        key="online-ordering",
+        label="Online ordering enabled",
+        hint="Turn on online ordering in Toast Web.",
+        doc_page="finish-onboarding",
+        doc_anchor="online-ordering",
+        done=Q(online_ordering_enabled=True),
+    ),
+    Item(
+        key="payment-options",
+        label="Payment options for online orders",
+        hint="Accept at least one way to pay for online orders.",
+        doc_page="finish-onboarding",
+        doc_anchor="payment-options",
+        done=reduce(Q.__or__, (Q(**{field: True}) for field in ONLINE_PAYMENT_FIELDS)),
+    ),
+    Item(
+        key="delivery-area",
+        label="Delivery area drawn",
+        hint="Draw the area you deliver to, or turn delivery off.",
+        doc_page="finish-onboarding",
+        doc_anchor="delivery-area",
+        done=Q(delivery_enabled=True) & ~Q(delivery_area=None) & ~Q(delivery_area=""),
+        not_applicable=Q(delivery_enabled=False),
+    ),
+    Item(
+        key="prep-times",
+        label="Prep times set",
+        hint="Set how long takeout (and delivery) orders take to prepare.",
+        doc_page="finish-onboarding",
+        doc_anchor="prep-times",
+        done=Q(takeout_prep_time__gt=0) & (Q(delivery_enabled=False) | Q(delivery_prep_time__gt=0)),
+    ),
+)
+TOTAL = len(ITEMS)
+
+
+def _flag(condition):
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def checklist(restaurant):
+    """The items for one restaurant, in order, read in one query."""
+    flags = {f"done_{item.key}": _flag(item.done) for item in ITEMS}
+    flags.update(
+        {f"na_{item.key}": _flag(item.not_applicable) for item in ITEMS if item.not_applicable}
+    )
+    row = Restaurant.objects.filter(pk=restaurant.pk).values(**flags).first() or {}
+    entries = []
+    for item in ITEMS:
+        not_applicable = bool(row.get(f"na_{item.key}"))
+        entries.append(
+            Entry(
+                key=item.key,
+                label=item.label,
+                hint=item.hint,
+                done=bool(row.get(f"done_{item.key}")) or not_applicable,
+                applies=not not_applicable,
+                doc_url=item.doc_url,
+            )
+        )
+    return entries
+
+
+def annotate_progress(queryset):
+    """Adds `onboarding_done`: how many of the `TOTAL` items are done, computed in SQL."""
+    counts = [Case(When(item.counts_as_done(), then=Value(1)), default=Value(0)) for item in ITEMS]
+    return queryset.annotate(onboarding_done=reduce(add, counts, Value(0, IntegerField())))
+
+
+def filter_progress(queryset, value):
+    """Restaurants whose onboarding is "complete", "incomplete" or "not-started".
+
+    An unknown value filters nothing, so a hand-edited URL shows the whole list.
+    """
+    conditions = {
+        "complete": Q(onboarding_done=TOTAL),
+        "incomplete": Q(onboarding_done__gt=0, onboarding_done__lt=TOTAL),
+        "not-started": Q(onboarding_done=0),
+    }
+    if value not in conditions:
+        return queryset
+    if "onboarding_done" not in queryset.query.annotations:
+        queryset = annotate_progress(queryset)
+    return queryset.filter(conditions[value])

@@ -1,0 +1,193 @@
+"""The onboarding checklist: one definition, the same answer per restaurant and per list."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from restaurants import onboarding
+from restaurants.models import WEEKDAYS, DaySchedule, Restaurant
+from tests.docs.conftest import stored, variant
+from tests.payloads import load_payload
+
+pytestmark = pytest.mark.django_db
+
+KEYS = [
+    "connected",
+    "data-received",
+    "hours",
+    "online-ordering",
+    "payment-options",
+    "delivery-area",
+    "prep-times",
+]
+
+
+def states(restaurant):
+    """{key: "done" | "todo" | "n/a"} of the restaurant's checklist."""
+    return {
+        entry.key: "n/a" if not entry.applies else "done" if entry.done else "todo"
+        for entry in onboarding.checklist(restaurant)
+    }
+
+
+def done_in_list(restaurant):
+    return (
+        onboarding.annotate_progress(Restaurant.objects.all()).get(pk=restaurant.pk).onboarding_done
+    )
+
+
+def assert_both_agree(restaurant):
+    entries = onboarding.checklist(restaurant)
+    assert done_in_list(restaurant) == sum(entry.done for entry in entries)
+
+
+def test_the_full_fixture_has_every_item_done(full_restaurant):
+    assert states(full_restaurant) == dict.fromkeys(KEYS, "done")
+    assert done_in_list(full_restaurant) == onboarding.TOTAL == len(KEYS)
+
+
+def test_the_sparse_fixture_has_data_but_nothing_else_set_up(sparse_restaurant):
+    assert states(sparse_restaurant) == {
+        "connected": "done",
+        "data-received": "done",
+        "hours": "todo",
+        "online-ordering": "todo",
+        "payment-options": "todo",
+        "delivery-area": "n/a",  # delivery is off: nothing to draw
+        "prep-times": "todo",
+    }
+    assert done_in_list(sparse_restaurant) == 3
+
+
+def test_each_item_links_to_a_documentation_section(full_restaurant):
+    urls = [entry.doc_url for entry in onboarding.checklist(full_restaurant)]
+
+    assert urls[2:] == [
+        "/docs/finish-onboarding/#hours-and-services",
+        "/docs/finish-onboarding/#online-ordering",
+        "/docs/finish-onboarding/#payment-options",
+        "/docs/finish-onboarding/#delivery-area",
+        "/docs/finish-onboarding/#prep-times",
+    ]
+    assert urls[0] == "/docs/connect/#connect-the-integration"
+
+
+EDGE_CASES = {
+    "removed connection": (dict(), {"connected": False}, {"connected": "todo"}),
+    "a prospect without connection": (dict(), {"connected": None}, {"connected": "todo"}),
+    "every day closed": (
+        {f"schedules__weekSchedule__{day}": None for day in WEEKDAYS},
+        {},
+        {"hours": "todo"},
+    ),
+    "open on Saturdays only": (
+        {f"schedules__weekSchedule__{day}": None for day in WEEKDAYS if day != "saturday"},
+        {},
+        {"hours": "done"},
+    ),
+    "online ordering off": ({"onlineOrdering__enabled": False}, {}, {"online-ordering": "todo"}),
+    "only cash for takeout": (
+        {
+            "onlineOrdering__paymentOptions": {
+                "delivery": {"cash": False, "ccSameDay": False, "ccFuture": False},
+                "takeout": {"cash": True, "ccSameDay": False, "ccFuture": False},
+                "ccTip": False,
+            }
+        },
+        {},
+        {"payment-options": "done"},
+    ),
+    "card tips but no way to pay": (
+        {
+            "onlineOrdering__paymentOptions": {
+                "delivery": {"cash": False, "ccSameDay": False, "ccFuture": False},
+                "takeout": {"cash": False, "ccInStore": False},
+                "ccTip": True,
+            }
+        },
+        {},
+        {"payment-options": "todo"},
+    ),
+    "delivering without an area": ({"delivery__area": ""}, {}, {"delivery-area": "todo"}),
+    "delivery off with an area": ({"delivery__enabled": False}, {}, {"delivery-area": "n/a"}),
+    "takeout prep time zero": ({"prepTimes__takeoutPrepTime": 0}, {}, {"prep-times": "todo"}),
+    "delivering without a delivery prep time": (
+        {"prepTimes__deliveryPrepTime": None},
+        {},
+        {"prep-times": "todo"},
+    ),
+    "not delivering, no delivery prep time": (
+        {"delivery__enabled": False, "prepTimes__deliveryPrepTime": None},
+        {},
+        {"prep-times": "done", "delivery-area": "n/a"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=list(EDGE_CASES))
+def test_edge_cases_change_only_their_item_and_both_views_agree(case):
+    changes, options, expected = EDGE_CASES[case]
+    restaurant = stored(variant("restaurant_full", **changes), **options)
+
+    assert states(restaurant) == dict.fromkeys(KEYS, "done") | expected
+    assert_both_agree(restaurant)
+
+
+def test_a_day_schedule_without_services_does_not_count_as_hours():
+    payload = variant("restaurant_full")
+    for schedule in payload["schedules"]["daySchedules"].values():
+        schedule["services"] = []
+    restaurant = stored(payload)
+
+    assert states(restaurant)["hours"] == "todo"
+    assert DaySchedule.objects.filter(restaurant=restaurant).exists()
+
+
+def test_a_restaurant_known_only_by_its_guid_has_started_nothing(db):
+    restaurant = Restaurant.objects.create(guid="11111111-2222-3333-4444-555555555555")
+
+    assert set(states(restaurant).values()) == {"todo"}
+    assert done_in_list(restaurant) == 0
+
+
+def test_the_list_annotation_is_one_query_however_many_restaurants():
+    for _ in range(12):
+        stored(variant("restaurant_full"))
+    stored(load_payload("restaurant_sparse"), connected=None)
+
+    with CaptureQueriesContext(connection) as queries:
+        counts = sorted(
+            r.onboarding_done for r in onboarding.annotate_progress(Restaurant.objects.all())
+        )
+
+    assert len(queries) == 1
+    assert counts == [2] + [onboarding.TOTAL] * 12
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("complete", {"full"}),
+        ("incomplete", {"sparse"}),
+        ("not-started", {"bare"}),
+        ("anything else", {"full", "sparse", "bare"}),
+        ("", {"full", "sparse", "bare"}),
+    ],
+)
+def test_filter_progress(value, expected, full_restaurant, sparse_restaurant):
+    bare = Restaurant.objects.create(guid=uuid.uuid4())
+    names = {full_restaurant.pk: "full", sparse_restaurant.pk: "sparse", bare.pk: "bare"}
+
+    found = onboarding.filter_progress(Restaurant.objects.all(), value)
+
+    assert {names[r.pk] for r in found} == expected
+
+
+def test_filter_progress_reuses_an_existing_annotation(full_restaurant):
+    annotated = onboarding.annotate_progress(Restaurant.objects.all())
+
+    found = onboarding.filter_progress(annotated, "complete")
+
+    assert [r.onboarding_done for r in found] == [onboarding.TOTAL]
