@@ -16,12 +16,12 @@ def main(url):
     from integrations import platform
     from integrations.sync import polling
 
-    from .sync import _sync
+    from .sync import sync_in_process
 
     settings.TOAST_API_HOSTNAME = url
     client = platform.build_client(base_url=url)
     changes = polling.poll(client, full=True)
-    _sync(client, [change.guid for change in changes])
+    sync_in_process(client, [change.guid for change in changes])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peak_kib": peak, "restaurants": len(changes)}))
 
