@@ -4,6 +4,7 @@ Every value an operator may change is documented in `.env.example`.
 """
 
 import hashlib
+import importlib.util
 import hmac
 from pathlib import Path
 
@@ -140,7 +141,10 @@ USE_TZ = True
 
 # Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's files come from the pinned django-leaflet package (found without
+# importing it: its app needs GDAL), so the delivery map works offline.
+_LEAFLET = Path(importlib.util.find_spec("leaflet").submodule_search_locations[0])
+STATICFILES_DIRS = [BASE_DIR / "static", _LEAFLET / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
 # Security (production) ------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from portal import dashboard
 from portal.health import health
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("sync-runs/progress.json", dashboard.sync_progress, name="sync-progress"),
     path("docs/", include("portal.docs.urls")),
     path("", include("restaurants.status_urls")),
     path("", include("restaurants.urls")),

@@ -1,0 +1,68 @@
+"""The staff dashboard at `/`: the state of onboarding and of the platform link, at a glance."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from integrations.models import (
+    Alert,
+    CircuitState,
+    MaintenanceWindow,
+    PollState,
+    RequestHalt,
+    SyncRun,
+    WebhookEvent,
+)
+from restaurants.views import counts, staff_required
+
+RECENT = 10
+
+
+@staff_required
+def dashboard(request):
+    now = timezone.now()
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "counts": counts(),
+            "halts": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED)[:RECENT],
+            "failing": RequestHalt.objects.filter(status=RequestHalt.Status.FAILING).count(),
+            "halted": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED).count(),
+            "alerts": Alert.objects.filter(acknowledged_at__isnull=True)[:RECENT],
+            "circuit": CircuitState.objects.filter(pk=1).first(),
+            "maintenance": MaintenanceWindow.objects.filter(ends_at__gt=now).order_by(
+                "starts_at"
+            )[:3],
+            "now": now,
+            "poll": PollState.objects.filter(pk=1).first(),
+            "events": WebhookEvent.objects.all()[:RECENT],
+            "runs": SyncRun.objects.select_related("requested_by")[:RECENT],
+        },
+    )
+
+
+@staff_required
+def sync_progress(request):
+    """Live progress of the latest runs, for the dashboard's progress bars."""
+    runs = SyncRun.objects.all()[:RECENT]
+    return JsonResponse(
+        {
+            "runs": [
+                {
+                    "id": run.pk,
+                    "status": run.status,
+                    "status_label": run.get_status_display(),
+                    "percent": run.percent,
+                    "done": run.done,
+                    "total": run.total,
+                    "changed": run.changed,
+                    "unchanged": run.unchanged,
+                    "failed": run.failed,
+                    "halted": run.halted,
+                    "skipped": run.skipped,
+                }
+                for run in runs
+            ]
+        }
+    )

@@ -1,0 +1,174 @@
+"""Admin for the synced restaurants: everything from the platform is read-only, notes are not."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from integrations.models import SyncRun
+from integrations.sync import enqueue_refresh
+from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DayScheduleInline(ReadOnlyInline):
+    model = DaySchedule
+    fields = ["key", "schedule_name", "open_time", "close_time"]
+
+
+class ConnectionInline(admin.StackedInline):
+    model = Connection
+    can_delete = False
+    exclude = ["details"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "location_name",
+        "city",
+        "time_zone",
+        "connection_status",
+        "delivery_enabled",
+        "online_ordering_enabled",
+        "last_fetched_at",
+        "has_error",
+    ]
+    list_filter = [
+        "connection__status",
+        "time_zone",
+        "delivery_enabled",
+        "online_ordering_enabled",
+        "archived",
+        "state_code",
+    ]
+    search_fields = [
+        "guid",
+        "name",
+        "location_name",
+        "location_code",
+        "city",
+        "connection__external_restaurant_ref",
+        "connection__external_group_ref",
+    ]
+    list_select_related = ["connection"]
+    inlines = [ConnectionInline, DayScheduleInline]
+    actions = ["refresh"]
+    date_hierarchy = "last_fetched_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Synced from the platform: only the staff's own notes are edited here.
+        return [field.name for field in Restaurant._meta.fields if field.name != "notes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Connection", ordering="connection__status")
+    def connection_status(self, restaurant):
+        connection = getattr(restaurant, "connection", None)
+        return connection.get_status_display() if connection else "Prospect"
+
+    @admin.display(boolean=True, description="Error")
+    def has_error(self, restaurant):
+        return bool(restaurant.last_error)
+
+    @admin.action(description="Refresh from the platform", permissions=["refresh"])
+    def refresh(self, request, queryset):
+        guids = list(queryset.values_list("guid", flat=True))
+        run = enqueue_refresh(guids, trigger=SyncRun.Trigger.STAFF, requested_by=request.user)
+        message = f"Queued refresh run #{run.pk} of {run.total} connected restaurant(s)"
+        skipped = len(guids) - run.total
+        if skipped:
+            message += f"; {skipped} removed or prospect restaurant(s) left out"
+        self.message_user(request, message + ".", messages.SUCCESS)
+
+    def has_refresh_permission(self, request):
+        return request.user.has_perm("integrations.add_syncrun")
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "day_schedule", "start_time", "end_time", "overnight"]
+    search_fields = ["name", "day_schedule__restaurant__name"]
+    list_select_related = ["day_schedule__restaurant"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    list_display = ["restaurant", "fetched_at", "source", "short_hash"]
+    list_filter = ["source"]
+    search_fields = ["restaurant__guid", "restaurant__name", "sha256"]
+    list_select_related = ["restaurant"]
+    date_hierarchy = "fetched_at"
+
+    @admin.display(description="sha256")
+    def short_hash(self, snapshot):
+        return format_html("<code>{}</code>", snapshot.sha256[:12])
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "restaurant_name",
+        "location_name",
+        "status",
+        "external_restaurant_ref",
+        "external_group_ref",
+        "modified_date",
+        "removed_at",
+    ]
+    list_filter = ["status", "deleted"]
+    search_fields = [
+        "restaurant__guid",
+        "restaurant_name",
+        "external_restaurant_ref",
+        "external_group_ref",
+        "created_by_email",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusLink)
+class StatusLinkAdmin(admin.ModelAdmin):
+    list_display = ["restaurant", "created_by", "created_at", "expires_at", "revoked_at"]
+    list_select_related = ["restaurant", "created_by"]
+    search_fields = ["restaurant__name", "restaurant__guid"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
