@@ -4,8 +4,8 @@ Every value an operator may change is documented in `.env.example`.
 """
 
 import hashlib
-import importlib.util
 import hmac
+import importlib.util
 from pathlib import Path
 
 import environ

@@ -1,0 +1,103 @@
+"""The restaurant list: search, filters, sorting, pagination, CSV, and a fixed query count."""
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from restaurants.models import Connection, Restaurant
+
+from .conftest import make_restaurant
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(response):
+    return [r.name or str(r.guid) for r in response.context["page"].object_list]
+
+
+@pytest.fixture
+def mix(full):
+    make_restaurant(name="Zebra Grill", timeZone="America/Chicago")
+    removed = make_restaurant(name="Gone Diner")
+    Connection.objects.filter(pk=removed["guid"]).update(status=Connection.Status.REMOVED)
+    Restaurant.objects.create(guid=uuid.uuid4(), name="Prospect Pizza")
+    stale = make_restaurant(name="Old Data Cafe")
+    Restaurant.objects.filter(pk=stale["guid"]).update(
+        last_fetched_at=timezone.now() - timezone.timedelta(days=3), last_error="boom"
+    )
+    return full
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("q=zebra", ["Zebra Grill"]),
+        ("q=store-42", ["Café Ünïcode — 東京ラーメン"]),
+        ("status=removed", ["Gone Diner"]),
+        ("status=prospect", ["Prospect Pizza"]),
+        ("tz=America/Chicago", ["Zebra Grill"]),
+        ("freshness=stale", ["Old Data Cafe"]),
+        ("freshness=never", ["Prospect Pizza"]),
+        ("errors=yes", ["Old Data Cafe"]),
+        ("delivery=no", []),
+        ("ordering=yes&status=removed", ["Gone Diner"]),
+        ("progress=not-started", ["Prospect Pizza"]),
+    ],
+)
+def test_filters(staff_client, mix, query, expected):
+    response = staff_client.get(f"/restaurants/?{query}")
+    assert sorted(_names(response)) == sorted(expected)
+
+
+def test_search_by_guid_and_group(staff_client, mix):
+    guid = mix["guid"]
+    assert len(_names(staff_client.get(f"/restaurants/?q={guid}"))) == 1
+    group = mix["general"]["managementGroupGuid"]
+    assert len(_names(staff_client.get(f"/restaurants/?group={group}"))) == 4
+
+
+def test_sorting_and_counts(staff_client, mix):
+    response = staff_client.get("/restaurants/?sort=-name")
+    names = _names(response)
+    assert names == sorted(names, reverse=True)
+    assert "5 found" in response.content.decode()
+
+
+def test_pagination(staff_client, full):
+    for n in range(60):
+        Restaurant.objects.create(guid=uuid.uuid4(), name=f"R{n:03d}")
+    first = staff_client.get("/restaurants/?sort=name")
+    second = staff_client.get("/restaurants/?sort=name&page=2")
+    assert len(_names(first)) == 50 and len(_names(second)) == 11
+    assert "page=2" in first.content.decode()
+
+
+def test_csv_export_of_the_filtered_list(staff_client, mix):
+    response = staff_client.get("/restaurants/?status=connected&format=csv")
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["GUID", "Name", "Location"]
+    assert sorted(row[1] for row in rows[1:]) == sorted(
+        ["Café Ünïcode — 東京ラーメン", "Zebra Grill", "Old Data Cafe"]
+    )
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_list_query_count_does_not_grow_with_rows(staff_client, full):
+    small = _queries(staff_client, "/restaurants/")
+    Restaurant.objects.bulk_create(
+        Restaurant(guid=uuid.uuid4(), name=f"Bulk {n}", time_zone="America/Denver")
+        for n in range(2000)
+    )
+    assert _queries(staff_client, "/restaurants/") == small
+    assert _queries(staff_client, "/restaurants/?page=7&sort=-fetched") == small
