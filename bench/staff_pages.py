@@ -1,0 +1,81 @@
+"""Staff page render times with 10,000 restaurants, against Django admin's own change list.
+
+Median of repeated renders through the test client (real views, templates,
+database), each page as a ratio of the admin's Restaurant change list of the
+same data in the same run.
+"""
+
+import statistics
+import time
+import uuid
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.test.utils import override_settings
+
+from restaurants.models import Connection, DaySchedule, Restaurant, Service
+from restaurants.restaurant_info import parse
+from tests.payloads import load_payload
+
+RESTAURANTS = 10_000
+ROUNDS = 15
+
+
+def run():
+    guid = _populate()
+    client = Client()
+    client.force_login(User.objects.create_superuser("bench", password="bench-only-password"))
+    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        admin = _median(client, "/admin/restaurants/restaurant/")
+        listing = _median(client, "/restaurants/")
+        detail = _median(client, f"/restaurants/{guid}/")
+    print(
+        f"   median: admin change list {admin * 1000:.0f} ms, list {listing * 1000:.0f} ms, "
+        f"restaurant page {detail * 1000:.0f} ms ({RESTAURANTS:,} restaurants)"
+    )
+    return [
+        ("staff_list_vs_admin_changelist", listing / admin, "fixed queries; lower is better"),
+        ("staff_detail_vs_admin_changelist", detail / admin, "fixed queries; lower is better"),
+    ]
+
+
+def _median(client, url):
+    client.get(url)  # warm caches and templates
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, url
+    return statistics.median(times)
+
+
+def _populate():
+    parsed = parse(load_payload("restaurant_full"))
+    guids = [uuid.uuid4() for _ in range(RESTAURANTS)]
+    Restaurant.objects.bulk_create(
+        (
+            Restaurant(guid=g, **{**parsed.values, "name": f"Restaurant {n:05d}"})
+            for n, g in enumerate(guids)
+        ),
+        batch_size=1000,
+    )
+    Connection.objects.bulk_create((Connection(restaurant_id=g) for g in guids), batch_size=1000)
+    schedules = DaySchedule.objects.bulk_create(
+        (
+            DaySchedule(restaurant_id=g, key=day.key, position=day.position, **day.values)
+            for g in guids
+            for day in parsed.day_schedules
+        ),
+        batch_size=1000,
+    )
+    services = {day.key: day.services for day in parsed.day_schedules}
+    Service.objects.bulk_create(
+        (
+            Service(day_schedule=s, position=p, **values)
+            for s in schedules
+            for p, values in enumerate(services[s.key])
+        ),
+        batch_size=2000,
+    )
+    return guids[0]
