@@ -31,9 +31,9 @@ def dashboard(request):
             "halted": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED).count(),
             "alerts": Alert.objects.filter(acknowledged_at__isnull=True)[:RECENT],
             "circuit": CircuitState.objects.filter(pk=1).first(),
-            "maintenance": MaintenanceWindow.objects.filter(ends_at__gt=now).order_by(
-                "starts_at"
-            )[:3],
+            "maintenance": MaintenanceWindow.objects.filter(ends_at__gt=now).order_by("starts_at")[
+                :3
+            ],
             "now": now,
             "poll": PollState.objects.filter(pk=1).first(),
             "events": WebhookEvent.objects.all()[:RECENT],

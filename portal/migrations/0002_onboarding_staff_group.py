@@ -1,46 +1,17 @@
-"""The "Onboarding staff" group: sees everything, changes only what their work needs.
+"""Creates the "Onboarding staff" group (see portal/staff_group.py)."""
 
-View permission on every model of the portal, plus: trigger a refresh
-(add a sync run), resume a halted request, enter maintenance windows,
-acknowledge alerts, and edit a restaurant (the admin lets them change only
-its notes; everything synced is read-only).
-"""
-
-from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-GROUP = "Onboarding staff"
-APPS = ["restaurants", "integrations"]
-EXTRA = [
-    ("integrations", "add_syncrun"),
-    ("integrations", "change_requesthalt"),
-    ("integrations", "add_maintenancewindow"),
-    ("integrations", "change_maintenancewindow"),
-    ("integrations", "change_alert"),
-    ("restaurants", "change_restaurant"),
-    ("restaurants", "add_statuslink"),
-]
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally created after migrating; the group needs them now.
-    for app in APPS:
-        create_permissions(global_apps.get_app_config(app), verbosity=0, apps=apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    views = Permission.objects.filter(
-        content_type__app_label__in=APPS, codename__startswith="view_"
-    )
-    extra = [
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in EXTRA
-    ]
-    group.permissions.set([*views, *extra])
+    from portal.staff_group import ensure_onboarding_group
+
+    ensure_onboarding_group(apps)
 
 
 def remove_group(apps, schema_editor):
+    from portal.staff_group import GROUP
+
     apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
 
 

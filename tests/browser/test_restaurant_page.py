@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
+from portal.staff_group import ensure_onboarding_group
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection
 from tests.payloads import load_payload
@@ -32,8 +33,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page(live_server):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread, beside the live server.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -58,7 +60,7 @@ def browser_page(live_server):
 
 def _sign_in(page, live_server):
     user = User.objects.create_user("olivia", password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Onboarding staff"))
+    user.groups.add(ensure_onboarding_group())
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "olivia")

@@ -103,6 +103,7 @@ def test_killing_a_worker_mid_run_leaves_nothing_half_written(toast, sim):
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": _database_url(),
             "TOAST_API_HOSTNAME": sim.url,
+            "TOAST_SYNC_CONCURRENCY": "2",  # slow enough to be caught mid-run
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
