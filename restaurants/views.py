@@ -129,9 +129,7 @@ def restaurant_detail(request, guid):
             "restaurant": restaurant,
             "connection": _connection(restaurant),
             "days": days,
-            "open_state": schedule.open_state(
-                days, restaurant.time_zone, restaurant.closeout_hour
-            ),
+            "open_state": schedule.open_state(days, restaurant.time_zone, restaurant.closeout_hour),
             "local_now": schedule.local_now(restaurant.time_zone),
             "payment_matrix": payments.matrix(restaurant),
             "order_types": payments.ORDER_TYPES,

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_q.models import Schedule
 
 pytestmark = pytest.mark.django_db
@@ -18,3 +19,6 @@ def test_schedules_follow_the_settings_and_are_not_duplicated(settings):
     assert schedules["integrations.tasks.scheduled_poll"].minutes == 90
     assert schedules["integrations.tasks.scheduled_refresh"].minutes == 1440
     assert all(s.repeats == -1 for s in schedules.values())
+    # The first poll comes one interval after start-up, which queues its own discovery.
+    poll = schedules["integrations.tasks.scheduled_poll"]
+    assert poll.next_run > timezone.now() + timezone.timedelta(minutes=80)

@@ -1,7 +1,10 @@
 """Creates or updates the django-q2 schedules that keep the data fresh (idempotent)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django_q.models import Schedule
 
 SCHEDULES = {
@@ -24,13 +27,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for name, (func, setting) in SCHEDULES.items():
             minutes = getattr(settings, setting) if setting else DAILY
+            defaults = {
+                "func": func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": minutes,
+                "repeats": -1,
+            }
             Schedule.objects.update_or_create(
                 name=name,
-                defaults={
-                    "func": func,
-                    "schedule_type": Schedule.MINUTES,
-                    "minutes": minutes,
-                    "repeats": -1,
+                defaults=defaults,
+                # A first run one interval from now: start-up queues its own discovery.
+                create_defaults={
+                    **defaults,
+                    "next_run": timezone.now() + timedelta(minutes=minutes),
                 },
             )
             self.stdout.write(f"Schedule '{name}': every {minutes} min")

@@ -45,6 +45,10 @@ class Command(BaseCommand):
             _wait_until_up(f"{url}/health/")
             self._setup_sync(initial=not no_initial_sync)
             self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at {url}/"))
+            self.stdout.write(
+                "Sign in as admin with the password printed above "
+                "(also in .env as DJANGO_SUPERUSER_PASSWORD)."
+            )
             self.stdout.write("Press Ctrl-C to stop.\n")
             self._watch()
         except KeyboardInterrupt:
