@@ -12,7 +12,9 @@ import threading
 import time
 import urllib.parse
 
-from .platform import connected, login, simulator_process
+from tests.platform import login, simulator_process
+
+from .platform import connected
 
 RESTAURANTS = 2000
 PROCESSES, THREADS = 2, 4

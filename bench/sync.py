@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,8 +22,9 @@ from integrations import platform
 from integrations.models import RateBudget, SyncRun
 from integrations.sync import enqueue_refresh, polling, refresh, runs
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot
+from tests.platform import login, qcluster, simulator_process
 
-from .platform import connected, fetch_floor, login, simulator_process
+from .platform import connected, fetch_floor
 
 WORKERS = 2
 # The platform is a network away; both sides run against the same simulated
@@ -48,7 +48,7 @@ def _concurrency():
 
 def _full_and_unchanged(url):
     token, guids = _prepare(url)
-    with _cluster(url):
+    with qcluster(url, WORKERS, ready_seconds=3):
         floor = _timed(lambda: fetch_floor(url, token, guids, _concurrency()))
         full = _timed(lambda: _queued_sync(guids))
         rows = _rows()
@@ -67,7 +67,7 @@ def _full_and_unchanged(url):
 
 def _latency_bound(url):
     _, guids = _prepare(url)
-    with _cluster(url):
+    with qcluster(url, WORKERS, ready_seconds=3):
         seconds = _timed(lambda: _queued_sync(guids))
     allowed = min(_concurrency() / 0.050, float(settings.TOAST_RATE_LIMIT_PER_SECOND * len(guids)))
     achieved = len(guids) / seconds
@@ -88,30 +88,6 @@ def _prepare(url):
     polling.poll(platform.build_client(base_url=url), full=True)
     token = login(url)
     return token, connected(url, token)
-
-
-@contextmanager
-def _cluster(url):
-    """A real `qcluster` with WORKERS processes, against the benchmark's database."""
-    env = {
-        **os.environ,
-        "TOAST_API_HOSTNAME": url,
-        "Q_WORKERS": str(WORKERS),
-        "Q_ORM_POLL_SECONDS": "0.05",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(3)  # workers up before the clock starts
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _queued_sync(guids):

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
+from portal.readonly_admin import ReadOnlyAdmin
+
 from . import halting
 from .models import (
     Alert,
@@ -21,16 +23,6 @@ from .models import (
     SyncRun,
     WebhookEvent,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the portal writes; people only look at them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookEvent)

@@ -5,19 +5,13 @@ from django.utils.html import format_html
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
+from portal.readonly_admin import ReadOnlyAdmin, ReadOnlyPermissions
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
     extra = 0
     can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DayScheduleInline(ReadOnlyInline):
@@ -25,16 +19,10 @@ class DayScheduleInline(ReadOnlyInline):
     fields = ["key", "schedule_name", "open_time", "close_time"]
 
 
-class ConnectionInline(admin.StackedInline):
+class ConnectionInline(ReadOnlyPermissions, admin.StackedInline):
     model = Connection
     can_delete = False
     exclude = ["details"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Restaurant)
@@ -103,20 +91,14 @@ class RestaurantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyAdmin):
     list_display = ["name", "day_schedule", "start_time", "end_time", "overnight"]
     search_fields = ["name", "day_schedule__restaurant__name"]
     list_select_related = ["day_schedule__restaurant"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdmin):
     list_display = ["restaurant", "fetched_at", "source", "short_hash"]
     list_filter = ["source"]
     search_fields = ["restaurant__guid", "restaurant__name", "sha256"]
@@ -127,15 +109,9 @@ class SnapshotAdmin(admin.ModelAdmin):
     def short_hash(self, snapshot):
         return format_html("<code>{}</code>", snapshot.sha256[:12])
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(ReadOnlyAdmin):
     list_display = [
         "restaurant_name",
         "location_name",
@@ -154,21 +130,9 @@ class ConnectionAdmin(admin.ModelAdmin):
         "created_by_email",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StatusLink)
-class StatusLinkAdmin(admin.ModelAdmin):
+class StatusLinkAdmin(ReadOnlyAdmin):
     list_display = ["restaurant", "created_by", "created_at", "expires_at", "revoked_at"]
     list_select_related = ["restaurant", "created_by"]
     search_fields = ["restaurant__name", "restaurant__guid"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@ import pytest
 import requests
 
 from integrations.simulator import Simulator, SimulatorConfig
-from tests.platform import control
+from tests.platform import control, login
 
 
 @pytest.fixture(scope="module")
@@ -16,15 +16,7 @@ def api(sim):
     """A logged-in requests session for the simulator, with faults off."""
     control(sim, "PUT", "faults", json={})
     session = requests.Session()
-    token = session.post(
-        f"{sim.url}/authentication/v1/authentication/login",
-        json={
-            "clientId": sim.client_id,
-            "clientSecret": sim.client_secret,
-            "userAccessType": "TOAST_MACHINE_CLIENT",
-        },
-        timeout=5,
-    ).json()["token"]["accessToken"]
+    token = login(sim.url, sim.client_id, sim.client_secret)
     session.headers["Authorization"] = f"Bearer {token}"
     yield session
     control(sim, "PUT", "faults", json={})

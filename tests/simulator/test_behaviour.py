@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from integrations.signing import verify
-from tests.platform import control
+from tests.platform import control, login_answer
 from tests.simulator_fixture import running_simulator
 
 from .conftest import get
@@ -66,15 +66,7 @@ def test_last_modified_filters_by_the_connections_change_time(api, sim):
 def test_tokens_really_expire():
     with running_simulator(restaurants=3, token_ttl=1) as sim:
         session = requests.Session()
-        token = session.post(
-            f"{sim.url}/authentication/v1/authentication/login",
-            json={
-                "clientId": sim.client_id,
-                "clientSecret": sim.client_secret,
-                "userAccessType": "TOAST_MACHINE_CLIENT",
-            },
-            timeout=5,
-        ).json()["token"]
+        token = login_answer(sim.url).json()["token"]
         assert token["expiresIn"] == 1
         headers = {"Authorization": f"Bearer {token['accessToken']}"}
         assert session.get(f"{sim.url}/partners/v1/restaurants", headers=headers).status_code == 200

@@ -5,7 +5,7 @@ import pytest
 
 from integrations.schemas import schema_for
 from tests.payloads import pruned
-from tests.platform import control
+from tests.platform import control, login_answer
 
 from .conftest import get
 from .openapi import spec_schema
@@ -26,17 +26,7 @@ def _guids(sim, **want):
 
 
 def test_login(sim):
-    import requests
-
-    body = requests.post(
-        f"{sim.url}/authentication/v1/authentication/login",
-        json={
-            "clientId": sim.client_id,
-            "clientSecret": sim.client_secret,
-            "userAccessType": "TOAST_MACHINE_CLIENT",
-        },
-        timeout=5,
-    ).json()
+    body = login_answer(sim.url).json()
     _check(body, "AuthenticationResponse", "authentication", "AuthenticationResponse")
 
 

@@ -7,18 +7,11 @@ import polyline
 
 from integrations.simulator import SimulatorConfig
 from integrations.simulator.world import World
+from restaurants.delivery_map import contains
 from restaurants.restaurant_info import parse
 from restaurants.validators import decode_delivery_area
 
 WORLD = World.generate(seed=11, restaurants=300, groups=6)
-
-
-def _inside(point, polygon):
-    (y, x), inside = point, False
-    for (y1, x1), (y2, x2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
-        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
 
 
 def test_every_restaurant_passes_the_portals_own_validation():
@@ -36,7 +29,7 @@ def test_time_zones_coordinates_and_delivery_polygons():
             points = polyline.decode(area)
             assert len(points) >= 6
             decode_delivery_area(area)
-            assert _inside((location["latitude"], location["longitude"]), points)
+            assert contains(points, (location["latitude"], location["longitude"]))
 
 
 def test_schedules_week_references_and_overnight_services():

@@ -9,13 +9,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from integrations.models import ApiFailure, SyncRun
 from integrations.sync import polling, refresh, runs
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
-from tests.platform import control, stats
+from tests.platform import control, stats, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,13 +83,6 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(toast, sim):
     assert _refresh(toast, [guid]) == {"skipped": 1}  # a live holder is respected
 
 
-def _database_url():
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def test_killing_a_worker_mid_run_leaves_nothing_half_written(toast, sim):
     polling.poll(toast, full=True)
     guids = _connected()
@@ -98,13 +90,8 @@ def test_killing_a_worker_mid_run_leaves_nothing_half_written(toast, sim):
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "sync_restaurants", "--all"],
         cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": _database_url(),
-            "TOAST_API_HOSTNAME": sim.url,
-            "TOAST_SYNC_CONCURRENCY": "2",  # slow enough to be caught mid-run
-        },
+        # Two requests in flight: slow enough to be caught mid-run.
+        env=worker_env(sim.url, DJANGO_SETTINGS_MODULE="tests.settings", TOAST_SYNC_CONCURRENCY=2),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

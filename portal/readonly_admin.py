@@ -1,0 +1,15 @@
+"""Admin for rows the portal writes itself: people look at them, they do not edit them."""
+
+from django.contrib import admin
+
+
+class ReadOnlyPermissions:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    pass
