@@ -7,7 +7,10 @@ from tests.platform import control, login
 
 @pytest.fixture(scope="module")
 def sim():
-    with Simulator(SimulatorConfig(restaurants=60, groups=4, seed=3)) as simulator:
+    # Generous limits: these tests log in and page a lot; the limits themselves are
+    # tested on a simulator of their own (test_behaviour.py).
+    config = SimulatorConfig(restaurants=60, groups=4, seed=3, rate_per_second=10_000)
+    with Simulator(config) as simulator:
         yield simulator
 
 
