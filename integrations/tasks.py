@@ -27,6 +27,7 @@ def refresh_chunk(run_id, guids):
 
 
 def scheduled_poll():
+    runs.sweep_abandoned()
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
     jobs.run_poll(run.pk)
 

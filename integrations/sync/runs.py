@@ -1,5 +1,6 @@
 """Sync runs: the rows staff watch, with counters every worker adds to atomically."""
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -15,9 +16,9 @@ def start(kind, trigger, *, total=0, requested_by=None, status=SyncRun.Status.QU
 
 
 def mark_running(run_id):
-    SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING
-    )
+    SyncRun.objects.filter(
+        pk=run_id, status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING]
+    ).update(status=SyncRun.Status.RUNNING, progressed_at=timezone.now())
 
 
 def add(run_id, counts):
@@ -26,7 +27,9 @@ def add(run_id, counts):
     if not done:
         return
     updates = {name: F(name) + n for name, n in counts.items() if n}
-    SyncRun.objects.filter(pk=run_id).update(done=F("done") + done, **updates)
+    SyncRun.objects.filter(pk=run_id).update(
+        done=F("done") + done, progressed_at=timezone.now(), **updates
+    )
     SyncRun.objects.filter(
         pk=run_id,
         status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING],
@@ -44,3 +47,17 @@ def finish(run_id, *, total=None, error=""):
     if total is not None:
         fields.update(total=total, done=total)
     SyncRun.objects.filter(pk=run_id).update(**fields)
+
+
+def sweep_abandoned():
+    """Fails runs no worker has reported on for longer than a task may take (a killed worker,
+    a queue that was down); their restaurants are whole, the next run picks them up."""
+    idle = settings.Q_CLUSTER["retry"] + settings.Q_CLUSTER["timeout"]
+    cutoff = timezone.now() - timezone.timedelta(seconds=idle)
+    return SyncRun.objects.filter(
+        status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING], progressed_at__lt=cutoff
+    ).update(
+        status=SyncRun.Status.FAILED,
+        finished_at=timezone.now(),
+        error=f"Abandoned: no progress for {idle // 60} minutes (worker stopped?).",
+    )

@@ -122,3 +122,14 @@ def _assert_whole():
         snapshot = Snapshot.objects.filter(restaurant=restaurant).latest("fetched_at")
         assert snapshot.sha256 == restaurant.content_sha256
         assert days == len(snapshot.payload["schedules"]["daySchedules"])
+
+
+def test_runs_abandoned_by_a_stopped_worker_are_failed_with_a_reason():
+    stuck = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.SCHEDULE, total=10)
+    runs.mark_running(stuck.pk)
+    alive = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.SCHEDULE, total=10)
+    SyncRun.objects.filter(pk=stuck.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
+    assert runs.sweep_abandoned() == 1
+    stuck.refresh_from_db()
+    assert stuck.status == SyncRun.Status.FAILED and "Abandoned" in stuck.error
+    assert SyncRun.objects.get(pk=alive.pk).status == SyncRun.Status.QUEUED

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.models import SyncRun
-from integrations.sync import enqueue_discovery
+from integrations.sync import enqueue_discovery, runs
 
 READY_TIMEOUT_SECONDS = 60
 
@@ -78,6 +78,10 @@ class Command(BaseCommand):
 
     def _setup_sync(self, initial):
         call_command("setup_schedules", stdout=self.stdout)
+        if swept := runs.sweep_abandoned():
+            self.stdout.write(
+                f"Marked {swept} sync run(s) left over from a stopped worker as failed."
+            )
         if initial:
             run = enqueue_discovery(trigger=SyncRun.Trigger.STARTUP)
             self.stdout.write(f"Queued a first discovery and sync (run #{run.pk}).")
