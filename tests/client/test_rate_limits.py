@@ -1,9 +1,12 @@
 """Throttling before sending: the platform's real limits hold for all workers together."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from integrations.budgets import DatabaseBudgets
+from integrations.budgets import LATE_SECONDS, DatabaseBudgets
 from integrations.models import ApiFailure, RateBudget
+from integrations.simulator.limits import RateLimits
 from integrations.toast.errors import Throttled
 from integrations.toast.ratelimit import Limits
 from tests.platform import connected_guids, control, stats
@@ -65,3 +68,29 @@ def test_budgets_are_per_restaurant_per_second_and_per_window():
     assert [budgets.take("restaurant:a", now + 1, limits) for _ in range(5)] == [0] * 5
     # 25 in this 15-minute window: wait for the next window, not the next second.
     assert budgets.take("restaurant:a", now + 2, limits) == pytest.approx(900 - 2.25)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=0.2),  # pause before the next try
+            st.floats(min_value=0, max_value=LATE_SECONDS * 0.999),  # time in flight
+        ),
+        min_size=1,
+        max_size=80,
+    )
+)
+def test_the_platform_never_counts_more_than_the_budget_allowed(attempts):
+    # Requests sent as the budget allows reach the platform's own counter
+    # (the simulator's) up to LATE_SECONDS later: it never refuses one.
+    RateBudget.objects.all().delete()
+    budgets, limits, now = DatabaseBudgets(), Limits(5, 10_000, 900), 1_000.0
+    arrivals = []
+    for pause, in_flight in attempts:
+        now += pause
+        if budgets.take("restaurant:a", now, limits) == 0:
+            arrivals.append(now + in_flight)
+    clock = iter(sorted(arrivals))
+    platform = RateLimits(5, 10_000, 900, clock=lambda: next(clock))
+    assert all(platform.check("restaurant:a")[0] for _ in arrivals)
