@@ -1,7 +1,10 @@
 """Admin for the synced restaurants: everything from the platform is read-only, notes are not."""
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
@@ -15,8 +18,32 @@ class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
 
 
 class DayScheduleInline(ReadOnlyInline):
+    """Day schedules with their services (the admin has no nested inlines)."""
+
     model = DaySchedule
-    fields = ["key", "schedule_name", "open_time", "close_time"]
+    fields = ["key", "schedule_name", "open_time", "close_time", "service_hours"]
+    readonly_fields = ["service_hours"]
+
+    def get_queryset(self, request):
+        services = Service.objects.order_by("position")
+        return super().get_queryset(request).prefetch_related(Prefetch("services", services))
+
+    @admin.display(description="Services")
+    def service_hours(self, day_schedule):
+        rows = [
+            (
+                service.name or "Service",
+                _time(service.start_time),
+                _time(service.end_time),
+                " (overnight)" if service.overnight else "",
+            )
+            for service in day_schedule.services.all()
+        ]
+        return format_html_join(mark_safe("<br>"), "{} {}–{}{}", rows) if rows else "—"
+
+
+def _time(value):
+    return value.strftime("%H:%M") if value else "?"
 
 
 class ConnectionInline(ReadOnlyPermissions, admin.StackedInline):
@@ -29,6 +56,7 @@ class ConnectionInline(ReadOnlyPermissions, admin.StackedInline):
 class RestaurantAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "staff_page",
         "location_name",
         "city",
         "time_zone",
@@ -66,6 +94,10 @@ class RestaurantAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Staff page")
+    def staff_page(self, restaurant):
+        return format_html('<a href="{}">Open</a>', restaurant.get_absolute_url())
 
     @admin.display(description="Connection", ordering="connection__status")
     def connection_status(self, restaurant):
@@ -114,6 +146,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
 class ConnectionAdmin(ReadOnlyAdmin):
     list_display = [
         "restaurant_name",
+        "staff_page",
         "location_name",
         "status",
         "external_restaurant_ref",
@@ -129,6 +162,11 @@ class ConnectionAdmin(ReadOnlyAdmin):
         "external_group_ref",
         "created_by_email",
     ]
+
+    @admin.display(description="Staff page")
+    def staff_page(self, connection):
+        url = reverse("restaurant-detail", args=[connection.restaurant_id])
+        return format_html('<a href="{}">Open</a>', url)
 
 
 @admin.register(StatusLink)

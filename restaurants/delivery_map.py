@@ -5,11 +5,11 @@ django-leaflet package ships them), never from a CDN; tiles come from
 MAP_TILE_URL and, when they cannot load, the polygon is still drawn.
 """
 
+import html
 import math
 from dataclasses import dataclass
 
 import folium
-import polyline
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.templatetags.static import static
@@ -33,9 +33,8 @@ def delivery_area(restaurant):
     if not restaurant.delivery_area:
         return None, "Delivery is on, but the platform sent no delivery area."
     try:
-        decode_delivery_area(restaurant.delivery_area)
-        points = polyline.decode(restaurant.delivery_area)
-    except (ValidationError, ValueError, IndexError, TypeError):
+        points = decode_delivery_area(restaurant.delivery_area)
+    except ValidationError:
         return None, "The delivery area could not be read: it is not a valid encoded polygon."
     inside = None
     if restaurant.latitude is not None and restaurant.longitude is not None:
@@ -77,7 +76,7 @@ def render(restaurant, area):
         weight=3,
         fill=True,
         fill_opacity=0.2,
-        tooltip=f"Delivery area: {area.area_km2:.1f} km²",
+        tooltip=_tooltip_text(_area_label(restaurant, area)),
     ).add_to(fmap)
     if restaurant.latitude is not None and restaurant.longitude is not None:
         folium.CircleMarker(
@@ -86,10 +85,28 @@ def render(restaurant, area):
             color="#d1242f",
             fill=True,
             fill_opacity=0.9,
-            tooltip=restaurant.name or "Restaurant",
+            tooltip=_tooltip_text(restaurant.name or "Restaurant"),
         ).add_to(fmap)
     fmap.fit_bounds(_bounds(area.points, restaurant))
     return fmap.get_root().render()
+
+
+def _tooltip_text(text):
+    """Text safe inside folium's tooltip, which is HTML in a JavaScript template literal.
+
+    Names and currencies come from the platform: escaped for HTML, and the
+    characters a template literal treats specially are written as entities.
+    """
+    escaped = html.escape(text)
+    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def _area_label(restaurant, area):
+    label = f"Delivery area: {area.area_km2:.1f} km²"
+    if restaurant.delivery_minimum is not None:
+        currency = restaurant.currency_code or ""
+        label += f" · minimum order {restaurant.delivery_minimum:.2f} {currency}".rstrip()
+    return label
 
 
 def _bounds(points, restaurant):

@@ -1,47 +1,65 @@
-"""The staff restaurant list: search, filters and sorting from the query string."""
+"""The staff restaurant list: search, filters and sorting, read from the query string.
+
+Unknown or malformed values filter nothing, so a hand-edited URL shows the
+whole list rather than an error. The definitions of "connected", "stale" and
+"has errors" are the model's (RestaurantQuerySet), so the dashboard's figures
+and the list they link to always agree.
+"""
+
+import uuid
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from restaurants import onboarding
-from restaurants.models import Connection
+from restaurants.models import Restaurant
 
+# value in the URL -> (label, ordering); the first is the default.
 SORTS = {
-    "name": "name",
-    "-name": "-name",
-    "city": "city",
-    "fetched": "last_fetched_at",
-    "-fetched": "-last_fetched_at",
-    "changed": "last_changed_at",
-    "-changed": "-last_changed_at",
-    "progress": "onboarding_done",
-    "-progress": "-onboarding_done",
+    "name": ("Name A–Z", "name"),
+    "-name": ("Name Z–A", "-name"),
+    "city": ("City", "city"),
+    "-fetched": ("Fetched, newest first", "-last_fetched_at"),
+    "fetched": ("Fetched, oldest first", "last_fetched_at"),
+    "-changed": ("Changed, newest first", "-last_changed_at"),
+    "-progress": ("Onboarding, most done", "-onboarding_done"),
+    "progress": ("Onboarding, least done", "onboarding_done"),
 }
 STATUSES = [("connected", "Connected"), ("removed", "Removed"), ("prospect", "Prospect")]
-FRESHNESS = [("fresh", "Fresh"), ("stale", "Stale"), ("never", "Never fetched")]
+FRESHNESS = [
+    ("fresh", "Fresh"),
+    ("stale", "Stale (not fetched in time)"),
+    ("never", "Never fetched"),
+]
 YES_NO = [("yes", "Yes"), ("no", "No")]
+BOOLEAN_FILTERS = (("delivery", "delivery_enabled"), ("ordering", "online_ordering_enabled"))
 
 
 def apply(queryset, params):
-    """The filtered, sorted queryset and the filters in effect."""
+    """The filtered, sorted queryset, with `onboarding_done` annotated."""
     queryset = onboarding.annotate_progress(queryset)
     search = params.get("q", "").strip()
     if search:
         queryset = queryset.filter(_search(search))
     queryset = _status(queryset, params.get("status"))
-    for name, field in (("group", "management_group_guid"), ("tz", "time_zone")):
-        if params.get(name):
-            queryset = queryset.filter(**{field: params[name]})
-    for name, field in (("delivery", "delivery_enabled"), ("ordering", "online_ordering_enabled")):
+    group = _uuid(params.get("group"))
+    if group:
+        queryset = queryset.filter(management_group_guid=group)
+    if params.get("tz"):
+        queryset = queryset.filter(time_zone=params["tz"])
+    for name, field in BOOLEAN_FILTERS:
         if params.get(name) in ("yes", "no"):
             queryset = queryset.filter(**{field: params[name] == "yes"})
     queryset = _freshness(queryset, params.get("freshness"))
     if params.get("errors") == "yes":
-        queryset = queryset.exclude(last_error="")
+        queryset = queryset.with_errors()
     queryset = onboarding.filter_progress(queryset, params.get("progress"))
-    order = SORTS.get(params.get("sort"), "name")
-    return queryset.order_by(order, "guid")
+    return queryset.order_by(sort_field(params.get("sort")), "guid")
+
+
+def sort_field(value):
+    return SORTS.get(value, SORTS["name"])[1]
 
 
 def _search(text):
@@ -56,17 +74,25 @@ def _search(text):
     )
     compact = text.replace("-", "").lower()
     if len(compact) >= 8 and all(c in "0123456789abcdef" for c in compact):
-        query |= Q(guid__icontains=text)  # Django compares UUIDs without hyphens
+        # A GUID or a piece of one (Django handles hyphens on every database).
+        query |= Q(guid__icontains=text)
     return query
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 def _status(queryset, status):
     if status == "connected":
-        return queryset.filter(connection__status=Connection.Status.CONNECTED)
+        return queryset.connected()
     if status == "removed":
-        return queryset.filter(connection__status=Connection.Status.REMOVED)
+        return queryset.removed()
     if status == "prospect":
-        return queryset.filter(connection__isnull=True)
+        return queryset.prospects()
     return queryset
 
 
@@ -75,7 +101,33 @@ def _freshness(queryset, freshness):
     if freshness == "fresh":
         return queryset.filter(last_fetched_at__gte=cutoff)
     if freshness == "stale":
-        return queryset.filter(last_fetched_at__lt=cutoff)
+        return queryset.filter(Q(last_fetched_at__lt=cutoff) | Q(last_fetched_at__isnull=True))
     if freshness == "never":
         return queryset.filter(last_fetched_at__isnull=True)
     return queryset
+
+
+def choices():
+    """The values the list's select boxes offer (two queries, whatever the number of rows)."""
+    groups = (
+        Restaurant.objects.exclude(management_group_guid=None)
+        .values_list("management_group_guid", flat=True)
+        .distinct()
+        .order_by("management_group_guid")
+    )
+    zones = (
+        Restaurant.objects.exclude(time_zone=None)
+        .exclude(time_zone="")
+        .values_list("time_zone", flat=True)
+        .distinct()
+        .order_by("time_zone")
+    )
+    return {
+        "statuses": STATUSES,
+        "freshness": FRESHNESS,
+        "yes_no": YES_NO,
+        "progress": onboarding.PROGRESS_CHOICES,
+        "sorts": [(value, label) for value, (label, _) in SORTS.items()],
+        "groups": list(groups),
+        "zones": list(zones),
+    }

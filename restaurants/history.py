@@ -1,9 +1,14 @@
-"""What changed between snapshots, field by field."""
+"""What changed between a restaurant's snapshots, field by field, a page at a time.
+
+A page reads a bounded number of snapshots (one more than it shows: the
+oldest shown needs its predecessor to diff against), so the restaurant page
+costs the same with 5 or 5,000 stored versions.
+"""
 
 import itertools
 from dataclasses import dataclass
 
-HISTORY_LENGTH = 20
+PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -13,20 +18,50 @@ class Change:
     after: object
 
 
-def changes(snapshots):
-    """(snapshot, [Change]) pairs, newest first, each against the snapshot before it.
+@dataclass(frozen=True)
+class Entry:
+    snapshot: object
+    changes: list | None  # None: the first stored version, nothing to compare with
 
-    `snapshots` come newest first; the last one has no predecessor in the list.
+
+@dataclass(frozen=True)
+class Page:
+    entries: list
+    number: int
+    has_older: bool
+
+    @property
+    def has_newer(self):
+        return self.number > 1
+
+
+def page(snapshots, number):
+    """Page `number` (1 = newest) of `snapshots`, a queryset ordered newest first."""
+    number = max(1, number)
+    start = (number - 1) * PAGE_SIZE
+    window = list(snapshots[start : start + PAGE_SIZE + 1])
+    entries = changes(window)
+    has_older = len(window) > PAGE_SIZE
+    return Page(entries[:PAGE_SIZE], number, has_older)
+
+
+def changes(snapshots):
+    """An Entry per snapshot, newest first, each against the snapshot after it in the list.
+
+    The last snapshot has no predecessor in the list: it is shown as the first
+    stored version (a caller that has older ones reads one more and drops it).
     """
-    rows = []
-    for newer, older in itertools.pairwise(snapshots):
-        rows.append((newer, diff(older.payload, newer.payload)))
+    entries = [
+        Entry(newer, diff(older.payload, newer.payload))
+        for newer, older in itertools.pairwise(snapshots)
+    ]
     if snapshots:
-        rows.append((snapshots[-1], None))  # the first we have: nothing to compare with
-    return rows
+        entries.append(Entry(snapshots[-1], None))
+    return entries
 
 
 def diff(before, after, path=""):
+    """Changed leaves as dotted paths; lists of equal length are compared item by item."""
     if isinstance(before, dict) and isinstance(after, dict):
         found = []
         for key in sorted(set(before) | set(after)):

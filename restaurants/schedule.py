@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from restaurants.models import WEEKDAYS
 
 MINUTES_PER_DAY = 24 * 60
+# The grid shows a business day and six hours more, so an overnight service
+# is drawn whole, across midnight, in the day it belongs to.
+TRACK_MINUTES = 30 * 60
+TICK_HOURS = 3
 
 
 @dataclass(frozen=True)
@@ -23,10 +27,19 @@ class Slot:
     end: datetime.time
     start_minute: int  # from the business day's midnight; may exceed 24 h
     end_minute: int
+    left: float  # where the grid draws it, in % of the track
+    width: float
 
     @property
     def crosses_midnight(self):
         return self.end_minute > MINUTES_PER_DAY
+
+
+@dataclass(frozen=True)
+class Tick:
+    left: float  # % of the track
+    label: str
+    midnight: bool
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,30 @@ def _slots(schedule, closeout):
         end = _minute(service.end_time)
         while end <= start:
             end += MINUTES_PER_DAY
-        yield Slot(service.name or "Service", service.start_time, service.end_time, start, end)
+        left, width = _placement(start, end, closeout)
+        name = service.name or "Service"
+        yield Slot(name, service.start_time, service.end_time, start, end, left, width)
+
+
+def _placement(start, end, closeout):
+    """Left and width in % of a track that starts at the closeout hour."""
+    origin = closeout * 60
+    visible_end = min(end, origin + TRACK_MINUTES)
+    left = (start - origin) / TRACK_MINUTES * 100
+    return round(left, 3), round(max(visible_end - start, 0) / TRACK_MINUTES * 100, 3)
+
+
+def axis(closeout_hour):
+    """The grid's hour marks, from the closeout hour (where the business day starts)."""
+    origin = (closeout_hour or 0) * 60
+    ticks = []
+    for minute in range(origin, origin + TRACK_MINUTES, 60):
+        hour = minute // 60 % 24
+        # Every third hour, and the closeout hour, unless a label would crowd it.
+        if minute == origin or (hour % TICK_HOURS == 0 and minute - origin > 2 * 60):
+            left = round((minute - origin) / TRACK_MINUTES * 100, 3)
+            ticks.append(Tick(left, f"{hour:02d}:00", minute == MINUTES_PER_DAY))
+    return ticks
 
 
 def _minute(moment):

@@ -24,10 +24,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, full):
         assert response["Location"].startswith("/accounts/login/?next="), url
 
 
-def test_signed_in_non_staff_users_are_refused(client, full):
+def test_signed_in_non_staff_users_are_refused_not_looped(client, full):
     client.force_login(User.objects.create_user("guest", password="pw"))
     for url in _pages(full["guid"]):
-        assert client.get(url).status_code == 302, url
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert b"not a staff account" in response.content, url
+    assert client.post(f"/restaurants/{full['guid']}/refresh/").status_code == 403
+    assert not SyncRun.objects.exists()
 
 
 def test_onboarding_staff_see_every_page_and_the_admin(staff_client, full):

@@ -1,12 +1,18 @@
 """The dashboard: counts, problems, and sync runs with live progress."""
 
 import datetime
+import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from integrations.models import Alert, CircuitState, MaintenanceWindow, RequestHalt, SyncRun
 from integrations.sync import runs
+from restaurants.models import Connection, Restaurant
+
+from .conftest import make_restaurant
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +63,43 @@ def test_sync_progress_is_served_for_the_live_bars(staff_client):
     runs.add(run.pk, {"failed": 1})
     data = staff_client.get("/sync-runs/progress.json").json()["runs"][0]
     assert (data["status"], data["percent"]) == ("finished", 100)
+
+
+def _tile(page, label):
+    """The figure of a dashboard tile and the list URL it links to."""
+    before = page.split(f"</span>{label}</a>")[0]
+    href = before.rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    return int(before.rsplit(">", 1)[1]), href
+
+
+def test_each_figure_matches_the_list_it_links_to(staff_client, full):
+    stale = make_restaurant(name="Old")
+    Restaurant.objects.filter(pk=stale["guid"]).update(
+        last_fetched_at=timezone.now() - datetime.timedelta(days=5), last_error="boom"
+    )
+    gone = make_restaurant(name="Gone")
+    Connection.objects.filter(pk=gone["guid"]).update(status=Connection.Status.REMOVED)
+    Restaurant.objects.create(guid=uuid.uuid4(), name="Prospect")
+    page = staff_client.get("/").content.decode()
+    expected = {"Connected": 2, "Prospects": 1, "Removed": 1, "Stale data": 1, "With errors": 1}
+    for label, figure in expected.items():
+        shown, href = _tile(page, label)
+        assert shown == figure, label
+        assert staff_client.get(href).context["page"].paginator.count == figure, label
+
+
+def test_dashboard_query_count_is_fixed(staff_client, full):
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get("/").status_code == 200
+        return len(captured)
+
+    small = count()
+    for n in range(15):
+        run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF, total=2)
+        Alert.objects.create(title=f"Alert {n}", message="m")
+        RequestHalt.objects.create(
+            key=f"k{n}", method="GET", endpoint="/x", signature="s", status="halted"
+        )
+        runs.add(run.pk, {"changed": 1})
+    assert count() == small

@@ -1,21 +1,25 @@
 """The restaurant page: schedule, payments, map, history, failures, events; fixed query count."""
 
+import datetime
 import uuid
+import zoneinfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from integrations.models import ApiFailure, WebhookEvent
+from restaurants import schedule
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Restaurant
+from restaurants.models import Connection, Restaurant
 from tests.payloads import load_payload, with_change
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(client, guid):
-    response = client.get(f"/restaurants/{guid}/")
+def _page(client, guid, query=""):
+    response = client.get(f"/restaurants/{guid}/{query}")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -28,21 +32,96 @@ def test_everything_staff_need_is_on_the_page(staff_client, full):
         "local time",
         "USD",
         "Weekly schedule",
-        "Late night 18:00–02:00 (+1 day)",
+        '<span class="slot-name">Late night</span><span class="slot-hours">18:00–02:00 +1</span>',
         "Closed",
         'id="payment-matrix"',
         "Card, same day",
         "Pas de substitutions",
         "Prep time",
-        "https://cafe-unicode.example/",
+        'href="https://cafe-unicode.example/"',
+        'href="https://twitter.com/cafeunicode"',
         'id="delivery-map"',
         "km²",
+        "minimum order 25.50 USD",
         "outside</strong> its area",
         "first stored version",
         "store-42",
+        'id="status-links"',
+        f'href="/admin/restaurants/restaurant/{full["guid"]}/change/"',
     ]:
         assert text in page, text
     assert page.count('class="day closed"') == 1  # Monday
+    assert page.count('class="slot overnight"') == 2  # Friday and Saturday's late night
+
+
+def test_times_are_the_restaurants_local_time(staff_client, full):
+    """The server runs in UTC; the page speaks New York time (a UTC display is 5 hours off)."""
+    zone = zoneinfo.ZoneInfo("America/New_York")
+    before = datetime.datetime.now(zone)
+    page = _page(staff_client, full["guid"])
+    after = datetime.datetime.now(zone)
+    shown = {f'<strong id="local-time">{moment:%H:%M}</strong>' for moment in (before, after)}
+    assert any(text in page for text in shown)
+
+    restaurant = Restaurant.objects.get(pk=full["guid"])
+    days = schedule.week(restaurant, restaurant.day_schedules.prefetch_related("services"))
+    state = schedule.open_state(days, "America/New_York", 4, before)
+    moment = state.until if state.open else state.next_open
+    assert f"{moment:%H:%M}" in page.split('class="open-line"')[1].split("</p>")[0]
+
+
+def test_an_overnight_service_is_drawn_across_midnight(staff_client, full):
+    page = _page(staff_client, full["guid"])
+    # Track: 04:00 (closeout) + 30 h. Late night 18:00-02:00 = 14 h in, 8 h long.
+    assert "left: 46.667%; width: 26.667%" in page
+    assert page.count('class="midnight-line" style="left: 66.667%"') == 7
+
+
+def test_removed_restaurants_keep_their_page_without_refresh(staff_client, full):
+    Connection.objects.filter(pk=full["guid"]).update(status=Connection.Status.REMOVED)
+    page = _page(staff_client, full["guid"])
+    assert '<span class="badge bad">Removed</span>' in page
+    assert "Refresh from the platform" not in page
+    assert "Weekly schedule" in page and 'id="payment-matrix"' in page
+
+
+def test_stale_and_failing_restaurants_are_flagged(staff_client, full):
+    Restaurant.objects.filter(pk=full["guid"]).update(
+        last_fetched_at=timezone.now() - datetime.timedelta(days=3),
+        last_error="answered 503",
+        last_error_at=timezone.now(),
+    )
+    page = _page(staff_client, full["guid"])
+    assert ">Stale</span>" in page and "Last error" in page and "answered 503" in page
+
+
+@pytest.mark.parametrize("fixture", ["sparse", "prospect"])
+def test_restaurants_with_little_data_render(staff_client, fixture):
+    if fixture == "sparse":
+        payload = load_payload("restaurant_sparse")
+        apply_restaurant_info(payload)
+        guid = payload["guid"]
+    else:
+        guid = Restaurant.objects.create(guid=uuid.uuid4()).guid
+    page = _page(staff_client, guid)
+    assert page.count('class="day closed"') == 7
+    assert "This restaurant does not deliver." in page
+    assert "The platform sent no URL." in page
+
+
+def test_an_unknown_time_zone_is_shown_not_fatal(staff_client, full):
+    Restaurant.objects.filter(pk=full["guid"]).update(time_zone="Mars/Olympus_Mons")
+    page = _page(staff_client, full["guid"])
+    assert "unknown time zone" in page and "Open now" not in page
+
+
+def test_only_web_addresses_become_links(staff_client, full):
+    Restaurant.objects.filter(pk=full["guid"]).update(
+        website="javascript:alert(document.cookie)", facebook="ftp://example.com/x"
+    )
+    page = _page(staff_client, full["guid"])
+    assert 'href="javascript:' not in page and 'href="ftp:' not in page
+    assert "javascript:alert(document.cookie)" in page  # shown as text, not hidden
 
 
 def test_no_delivery_or_an_unusable_area_shows_a_message(staff_client, full):
@@ -51,12 +130,30 @@ def test_no_delivery_or_an_unusable_area_shows_a_message(staff_client, full):
     assert staff_client.get(f"/restaurants/{full['guid']}/map/").status_code == 404
     Restaurant.objects.filter(pk=full["guid"]).update(delivery_enabled=True, delivery_area="??")
     assert "could not be read" in _page(staff_client, full["guid"])
+    Restaurant.objects.filter(pk=full["guid"]).update(delivery_area=None)
+    assert "sent no delivery area" in _page(staff_client, full["guid"])
 
 
 def test_the_map_loads_only_the_portals_own_files(staff_client, full):
     html = staff_client.get(f"/restaurants/{full['guid']}/map/").content.decode()
-    assert "/static/leaflet/leaflet.js" in html and "L.polygon" in html
+    assert "/static/leaflet/leaflet.js" in html and "L.polygon" in html and "fitBounds" in html
+    assert "circle_marker" in html and "minimum order 25.50 USD" in html
     assert "cdn" not in html.lower() and "https://" not in html
+    assert "tileLayer" not in html  # tests set MAP_TILE_URL empty: the polygon alone
+
+
+def test_the_map_uses_the_configured_tiles(staff_client, full, settings):
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
+    html = staff_client.get(f"/restaurants/{full['guid']}/map/").content.decode()
+    assert "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png" in html and "tileLayer" in html
+
+
+def test_names_cannot_break_out_of_the_map_script(staff_client, full):
+    hostile = "</script><script>alert(1)</script>`${alert(2)}`\\"
+    Restaurant.objects.filter(pk=full["guid"]).update(name=hostile, currency_code="`$")
+    html = staff_client.get(f"/restaurants/{full['guid']}/map/").content.decode()
+    assert "<script>alert(1)" not in html and "${alert(2)}" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html and "&#96;&#36;{alert(2)}" in html
 
 
 def test_history_shows_what_changed_field_by_field(staff_client, full):
@@ -64,6 +161,22 @@ def test_history_shows_what_changed_field_by_field(staff_client, full):
     apply_restaurant_info(changed)
     page = _page(staff_client, full["guid"])
     assert "1 field changed" in page and "prepTimes.takeoutPrepTime" in page
+
+
+def _versions(payload, count):
+    for n in range(count):
+        apply_restaurant_info(with_change(payload, "general.description", f"v{n}"))
+
+
+def test_history_is_paged(staff_client, full):
+    _versions(full, 44)  # 45 snapshots: pages of 20, 20 and 5
+    first = _page(staff_client, full["guid"])
+    assert first.count("<details") == 20 and "?history=2#history" in first
+    assert "first stored version" not in first
+    last = _page(staff_client, full["guid"], "?history=3")
+    assert last.count("<details") == 5 and "first stored version" in last
+    assert "?history=2#history" in last and "?history=4" not in last
+    assert _page(staff_client, full["guid"], "?history=junk").count("<details") == 20
 
 
 def test_failures_and_events_of_the_restaurant(staff_client, full):
@@ -85,20 +198,35 @@ def test_failures_and_events_of_the_restaurant(staff_client, full):
         restaurant_guid=full["guid"],
         payload={},
     )
+    other = uuid.uuid4()
+    WebhookEvent.objects.create(
+        guid=uuid.uuid4(),
+        event_type="someone_elses_event",
+        event_category="partner",
+        timestamp="2026-01-01T00:00:00Z",
+        restaurant_guid=other,
+        payload={},
+    )
     page = _page(staff_client, full["guid"])
     assert "req-123" in page and "partner_updated" in page
+    assert "someone_elses_event" not in page
 
 
-def test_query_count_does_not_grow_with_services_or_snapshots(staff_client, full):
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            _page(staff_client, full["guid"])
-        return len(captured)
+def _count(client, guid, query=""):
+    with CaptureQueriesContext(connection) as captured:
+        _page(client, guid, query)
+    return len(captured)
 
-    before = count()
+
+def test_query_count_does_not_grow_with_services_snapshots_or_rows(staff_client, full):
+    before = _count(staff_client, full["guid"])
     payload = load_payload("restaurant_full")
     services = payload["schedules"]["daySchedules"]["weekday"]["services"]
     payload["schedules"]["daySchedules"]["weekday"]["services"] = services * 20
+    _versions(payload, 60)
     for n in range(30):
-        apply_restaurant_info(with_change(payload, "general.description", f"v{n}"))
-    assert count() == before
+        ApiFailure.objects.create(
+            method="GET", endpoint="/x", path="/x", restaurant_guid=full["guid"], message=f"{n}"
+        )
+    assert _count(staff_client, full["guid"]) == before
+    assert _count(staff_client, full["guid"], "?history=3") == before

@@ -41,7 +41,9 @@ def mix(full):
         ("status=removed", ["Gone Diner"]),
         ("status=prospect", ["Prospect Pizza"]),
         ("tz=America/Chicago", ["Zebra Grill"]),
-        ("freshness=stale", ["Old Data Cafe"]),
+        ("freshness=stale", ["Old Data Cafe", "Prospect Pizza"]),
+        ("status=connected&freshness=stale", ["Old Data Cafe"]),
+        ("freshness=fresh", ["Café Ünïcode — 東京ラーメン", "Zebra Grill", "Gone Diner"]),
         ("freshness=never", ["Prospect Pizza"]),
         ("errors=yes", ["Old Data Cafe"]),
         ("delivery=no", []),
@@ -79,7 +81,7 @@ def test_pagination(staff_client, full):
 
 def test_csv_export_of_the_filtered_list(staff_client, mix):
     response = staff_client.get("/restaurants/?status=connected&format=csv")
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["GUID", "Name", "Location"]
     assert sorted(row[1] for row in rows[1:]) == sorted(
@@ -104,3 +106,32 @@ def test_list_query_count_does_not_grow_with_rows(staff_client, full):
     )
     assert _queries(staff_client, "/restaurants/") == small
     assert _queries(staff_client, "/restaurants/?page=7&sort=-fetched") == small
+
+
+def test_sort_headers_keep_the_filters_and_flip(staff_client, mix):
+    page = staff_client.get("/restaurants/?status=connected&sort=name").content.decode()
+    assert 'href="?status=connected&amp;sort=-name"' in page  # sorted A-Z: next click Z-A
+    assert 'href="?status=connected&amp;sort=-fetched"' in page
+    assert "Sort: Name A–Z" in page
+    names = _names(staff_client.get("/restaurants/?sort=-progress"))
+    assert names[-1] == "Prospect Pizza"  # nothing done yet
+
+
+def test_malformed_filters_filter_nothing(staff_client, mix):
+    for query in ["group=not-a-guid", "sort=drop-table", "page=999", "delivery=maybe", "q=%20"]:
+        response = staff_client.get(f"/restaurants/?{query}")
+        assert response.status_code == 200, query
+        assert response.context["page"].paginator.count == 5, query
+
+
+def test_search_by_external_group_ref_and_location_code(staff_client, mix):
+    Connection.objects.filter(restaurant__name="Zebra Grill").update(external_group_ref="grp-77")
+    assert _names(staff_client.get("/restaurants/?q=GRP-77")) == ["Zebra Grill"]
+    assert len(_names(staff_client.get("/restaurants/?q=HSQ"))) == 4  # the fixture's code
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, full):
+    Restaurant.objects.filter(pk=full["guid"]).update(name='=HYPERLINK("http://evil")')
+    response = staff_client.get("/restaurants/?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'

@@ -4,8 +4,10 @@ import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from restaurants.models import WEEKDAYS
-from restaurants.schedule import open_state, week
+from restaurants.schedule import axis, open_state, week
 
 UTC = datetime.UTC
 
@@ -110,3 +112,47 @@ def test_open_now_across_the_spring_dst_change():
 def test_impossible_time_zone_gives_no_state():
     _, days = _days()
     assert open_state(days, "Mars/Olympus_Mons", 4) is None
+
+
+def test_grid_places_slots_from_the_closeout_hour():
+    _, days = _days(closeout=4)
+    dinner, late = days[0].slots
+    # The track is 30 h from 04:00: dinner 17:00 is 13 h in, 5 h long.
+    assert (dinner.left, dinner.width) == (round(13 / 30 * 100, 3), round(5 / 30 * 100, 3))
+    assert (late.left, late.width) == (60.0, round(4 / 30 * 100, 3))
+
+
+def test_grid_clips_a_service_longer_than_the_track():
+    restaurant = _restaurant(closeout=0)
+    long = [_schedule("open", _service("All night", (20, 0), (19, 0)))]  # 23 h, ends 43 h in
+    slot = week(restaurant, long)[0].slots[0]
+    assert slot.end_minute == 43 * 60 and slot.left + slot.width == pytest.approx(100)
+
+
+def test_axis_starts_at_the_closeout_hour_and_marks_midnight():
+    ticks = axis(4)
+    assert (ticks[0].left, ticks[0].label) == (0, "04:00")
+    assert [t.label for t in ticks if t.midnight] == ["00:00"]
+    assert next(t for t in ticks if t.midnight).left == pytest.approx(20 / 30 * 100, abs=1e-3)
+    assert ticks[-1].label == "09:00" and ticks[-1].left < 100
+    assert axis(None)[0].label == "00:00"
+
+
+def test_services_without_hours_are_left_out():
+    restaurant = _restaurant()
+    broken = [
+        SimpleNamespace(
+            key="open",
+            schedule_name="Open",
+            services=SimpleNamespace(
+                all=lambda: [SimpleNamespace(name="?", start_time=None, end_time=None)]
+            ),
+        )
+    ]
+    assert all(day.closed for day in week(restaurant, broken))
+
+
+def test_a_day_with_no_service_at_all_is_closed_until_the_next_opening():
+    restaurant, days = _days(**dict.fromkeys(WEEKDAYS))
+    state = open_state(days, restaurant.time_zone, 4, _at("America/New_York", 2026, 11, 24, 12))
+    assert not state.open and state.next_open is None

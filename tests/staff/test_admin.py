@@ -1,0 +1,71 @@
+"""The restaurants admin: links to the staff pages and back, inlines, the refresh action."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from integrations.models import SyncRun
+from restaurants.ingest import apply_restaurant_info
+from restaurants.models import Connection
+
+from .conftest import make_restaurant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_change_list_links_to_the_staff_pages(staff_client, full):
+    page = staff_client.get("/admin/restaurants/restaurant/").content.decode()
+    assert f'href="/restaurants/{full["guid"]}/"' in page
+    page = staff_client.get("/admin/restaurants/connection/").content.decode()
+    assert f'href="/restaurants/{full["guid"]}/"' in page
+
+
+def test_change_form_shows_schedules_with_services_and_links_back(staff_client, full):
+    page = staff_client.get(f"/admin/restaurants/restaurant/{full['guid']}/change/")
+    html = page.content.decode()
+    assert "Late night 18:00–02:00 (overnight)" in html
+    assert "Lunch 11:00–15:00<br>Dinner 17:00–22:00" in html
+    assert "View on site" in html  # the restaurant page, through get_absolute_url
+    assert 'name="notes"' in html and 'name="name"' not in html
+
+
+def test_change_form_query_count_does_not_grow_with_services(staff_client, full):
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            staff_client.get(f"/admin/restaurants/restaurant/{full['guid']}/change/")
+        return len(captured)
+
+    count()  # the first request also fills per-process caches (content types)
+    before = count()
+    payload = dict(full)
+    services = payload["schedules"]["daySchedules"]["weekday"]["services"]
+    payload["schedules"]["daySchedules"]["weekday"]["services"] = services * 10
+    apply_restaurant_info(payload)
+    assert count() == before
+
+
+def test_refresh_action_leaves_removed_restaurants_out(staff_client, full):
+    removed = make_restaurant(name="Gone")
+    Connection.objects.filter(pk=removed["guid"]).update(status=Connection.Status.REMOVED)
+    response = staff_client.post(
+        "/admin/restaurants/restaurant/",
+        {"action": "refresh", "_selected_action": [full["guid"], removed["guid"]]},
+        follow=True,
+    )
+    run = SyncRun.objects.get()
+    assert (run.trigger, run.total) == (SyncRun.Trigger.STAFF, 1)
+    assert "1 removed or prospect restaurant(s) left out" in response.content.decode()
+
+
+def test_the_action_is_offered_only_with_the_permission(client, staff_client, full):
+    assert 'value="refresh"' in staff_client.get("/admin/restaurants/restaurant/").content.decode()
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_restaurant"))
+    client.force_login(viewer)
+    page = client.get("/admin/restaurants/restaurant/")
+    assert page.status_code == 200 and 'value="refresh"' not in page.content.decode()
+    client.post(
+        "/admin/restaurants/restaurant/", {"action": "refresh", "_selected_action": [full["guid"]]}
+    )
+    assert not SyncRun.objects.exists()
