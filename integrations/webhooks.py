@@ -7,7 +7,6 @@ body, 413 for an oversized one); a re-delivered event (same `guid`) answers
 """
 
 import datetime
-import json
 import logging
 import uuid
 
@@ -19,6 +18,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
+
+from portal import strict_json
 
 from .models import WebhookEvent
 from .signing import verify
@@ -63,8 +64,10 @@ def partners_webhook(request):
 
 def _parse(body):
     try:
-        message = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        message = strict_json.loads(body)
+    except strict_json.InvalidText as exc:
+        raise Malformed(str(exc)) from exc
+    except ValueError as exc:
         raise Malformed("body is not JSON") from exc
     if not isinstance(message, dict):
         raise Malformed("body is not a JSON object")

@@ -47,11 +47,10 @@ def apply_restaurant_info(payload, *, source=Snapshot.Source.API, fetched_at=Non
         logger.warning("Refused a RestaurantInfo payload: %s", exc)
         return Outcome(Outcome.REFUSED, None, str(exc))
 
-    sha256 = restaurant_info.content_hash(payload)
-    if _touch_if_unchanged(guid, sha256, now):
-        return Outcome(Outcome.UNCHANGED, str(guid))
-
     try:
+        sha256 = restaurant_info.content_hash(payload)
+        if _touch_if_unchanged(guid, sha256, now):
+            return Outcome(Outcome.UNCHANGED, str(guid))
         parsed = restaurant_info.parse(payload)
     except PayloadError as exc:
         record_error(guid, f"Refused payload: {exc}", now)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from portal import strict_json
 from restaurants import validators
 from restaurants.models import WEEKDAYS
 
@@ -236,7 +237,11 @@ class ParsedRestaurantInfo:
 def content_hash(payload):
     """sha256 of the payload in a canonical form (key order does not count)."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    try:
+        return hashlib.sha256(canonical.encode()).hexdigest()
+    except UnicodeEncodeError:
+        path = strict_json.lone_surrogate_path(payload)
+        raise PayloadError(path, strict_json.NOT_UNICODE) from None
 
 
 def parse_guid(payload):

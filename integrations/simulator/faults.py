@@ -12,6 +12,7 @@ MALFORMED_KINDS = (
     "impossible_coordinates",
     "impossible_time_zone",
     "missing_sections",
+    "lone_surrogate",
 )
 
 
@@ -68,6 +69,8 @@ def malformed(kind, info_bytes, info):
         bad["location"]["latitude"] = 123.456
     elif kind == "impossible_time_zone":
         bad["general"]["timeZone"] = "Mars/Olympus_Mons"
+    elif kind == "lone_surrogate":
+        bad["general"]["name"] += "\ud800"  # valid JSON, invalid Unicode
     else:
         bad = {"guid": info["guid"], "general": {"name": info["general"]["name"]}, "urls": None}
         bad["schedules"] = {"weekSchedule": {"monday": "missing-day-schedule"}}

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import requests
 
+from portal import strict_json
+
 from . import errors
 from .ratelimit import bucket_for
 
@@ -183,7 +185,10 @@ class ToastClient:
         if response.status_code >= 400:
             raise self._http_error(call, response)
         try:
-            return response.json()
+            return strict_json.loads(response.content)
+        except strict_json.InvalidText as exc:
+            message = f"answered JSON with {exc}"
+            raise self._error(call, errors.MalformedResponse, message, kind="malformed") from exc
         except ValueError as exc:
             raise self._error(
                 call, errors.MalformedResponse, "answered a body that is not JSON", kind="malformed"
@@ -241,7 +246,7 @@ def _expect(value, kind, call):
 
 def _json_or_none(response):
     try:
-        return response.json()
+        return strict_json.loads(response.content)
     except ValueError:
         return None
 

@@ -65,3 +65,20 @@ def test_partners_pages_are_all_read(toast, sim):
         )
     )
     assert stats(sim)["requests"]["GET /partners/v1/connectedRestaurants"] >= 2
+
+
+def test_bodies_that_are_not_json_or_not_unicode_are_malformed_and_recorded(sim):
+    toast = make_client(sim, retry=RetryPolicy(max_retries=0))
+    guid = connected_guids(sim)[0]
+    control(sim, "PUT", "faults", json={"malformed_rate": 1.0})  # each broken kind in turn
+    refused = []
+    for _ in range(6):
+        try:
+            toast.restaurant_info(guid)
+        except errors.MalformedResponse as exc:
+            refused.append(str(exc))
+    assert len(refused) == 2
+    assert any("not JSON" in message for message in refused)
+    assert any("general.name: text that is not valid Unicode" in m for m in refused)
+    failures = ApiFailure.objects.filter(kind="malformed", restaurant_guid=guid)
+    assert sorted(failures.values_list("message", flat=True)) == sorted(refused)

@@ -137,10 +137,16 @@ def test_the_import_command_exits_non_zero_from_a_shell(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("Bad\x00Name", "contains a NUL character"), ("x" * 10_001, "more than 10000")],
+    [
+        ("Bad\x00Name", "contains a NUL character"),
+        ("x" * 10_001, "more than 10000"),
+        ("Bad\ud800Name", "text that is not valid Unicode (a lone UTF-16 surrogate)"),
+    ],
 )
 def test_it_refuses_text_no_database_could_store(stored, value, message):
     outcome = apply_restaurant_info(with_change(stored, "general.name", value))
 
     assert outcome.status == "refused"
-    assert f"general.name: {message}" in outcome.error or message in outcome.error
+    assert outcome.error.startswith("general.name: ") and message in outcome.error
+    assert pruned(stored_payload()) == pruned(stored)
+    assert message in Restaurant.objects.get(pk=GUID).last_error

@@ -141,11 +141,12 @@ def test_outage_window_and_latency(api, sim):
 def test_malformed_bodies_cycle_through_every_kind(api, sim):
     control(sim, "PUT", "faults", json={"malformed_rate": 1.0})
     guid = _connected(sim)[0]
-    bodies = [get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content for _ in range(5)]
+    bodies = [get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content for _ in range(6)]
     broken = [b for b in bodies if not _is_json(b)]
     assert len(broken) == 1
     texts = b"".join(b for b in bodies if _is_json(b))
     assert b"not-a-polyline" in texts and b"123.456" in texts and b"Mars/" in texts
+    assert b"\\ud800" in texts
     control(sim, "PUT", "faults", json={})
     assert _is_json(get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content)
 

@@ -98,11 +98,14 @@ def test_body_not_in_the_documented_format_is_400(client, body):
         {"guid": "not-a-guid"},
         {"timestamp": "yesterday"},
         {"details": {"restaurantGuid": "nope"}},
+        # Valid JSON, but no database can store the name.
+        {"details": {"restaurantGuid": str(RESTAURANT), "restaurantName": "Caf\ud800"}},
     ],
 )
 def test_fields_not_in_the_documented_format_are_400(client, change):
     event = {**partner_event("partner_added", RESTAURANT), **change}
     assert post_event(client, event).status_code == 400
+    assert not WebhookEvent.objects.exists()
 
 
 @override_settings(TOAST_WEBHOOK_MAX_BYTES=512)

@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.simulator import Faults, Simulator, SimulatorConfig
+from integrations.simulator.faults import MALFORMED_KINDS
 
 
 class Command(BaseCommand):
@@ -36,7 +37,14 @@ class Command(BaseCommand):
         faults.add_argument("--latency-jitter-ms", type=float, default=0.0)
         faults.add_argument("--outage-start", help="ISO instant; every answer 503 until the end.")
         faults.add_argument("--outage-end", help="ISO instant.")
-        faults.add_argument("--malformed-rate", type=float, default=0.0)
+        faults.add_argument(
+            "--malformed-rate",
+            type=float,
+            default=0.0,
+            help="Share of RestaurantInfo bodies broken, each kind in turn: "
+            + ", ".join(kind.replace("_", " ") for kind in MALFORMED_KINDS)
+            + ".",
+        )
 
     def handle(self, *args, **options):
         simulator = Simulator(_config(options))
