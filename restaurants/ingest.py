@@ -37,8 +37,14 @@ class Outcome:
         return self.status != self.REFUSED
 
 
-def apply_restaurant_info(payload, *, source=Snapshot.Source.API, fetched_at=None):
-    """Stores one `RestaurantInfo` payload and says what it did."""
+def apply_restaurant_info(
+    payload, *, source=Snapshot.Source.API, fetched_at=None, stored_sha256=None
+):
+    """Stores one `RestaurantInfo` payload and says what it did.
+
+    `stored_sha256`, when the caller has read it, spares a changed payload the
+    UPDATE that would have found it unchanged (a write, and on SQLite a turn at
+    the database-wide write lock)."""
     now = fetched_at or timezone.now()
     try:
         guid = restaurant_info.parse_guid(payload)
@@ -49,7 +55,8 @@ def apply_restaurant_info(payload, *, source=Snapshot.Source.API, fetched_at=Non
 
     try:
         sha256 = restaurant_info.content_hash(payload)
-        if _touch_if_unchanged(guid, sha256, now):
+        maybe_unchanged = stored_sha256 in (None, sha256)
+        if maybe_unchanged and _touch_if_unchanged(guid, sha256, now):
             return Outcome(Outcome.UNCHANGED, str(guid))
         parsed = restaurant_info.parse(payload)
     except PayloadError as exc:

@@ -2,23 +2,18 @@
 
 A refresh run is split into chunks of `TOAST_SYNC_CHUNK_SIZE` restaurants, one
 queue task each (10,000 restaurants are 50 tasks, not 10,000); inside a chunk,
-`TOAST_SYNC_CONCURRENCY` threads fetch and store in parallel. A per-restaurant
-lock in the shared cache means the same restaurant is never refreshed twice at
+`TOAST_SYNC_CONCURRENCY` threads fetch and store in parallel. Claims in the
+database (claims.py) mean the same restaurant is never refreshed twice at
 once, by any worker.
 """
 
 import collections
 import logging
-import os
-import socket
 import threading
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Q
-from django.utils import timezone
 from django_q.tasks import async_task
 
 from integrations.models import SyncRun
@@ -28,10 +23,10 @@ from restaurants.ingest import Outcome, apply_restaurant_info, record_error
 from restaurants.models import Connection
 
 from . import runs
+from .claims import ChunkClaims
 
 logger = logging.getLogger(__name__)
 
-LOCK_SECONDS = 600
 FLUSH_EVERY_SECONDS = 1.0
 
 
@@ -63,16 +58,19 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
 def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
     """Refreshes `guids` for run `run_id` with a pool of threads; returns the outcome counts."""
     runs.mark_running(run_id)
-    chunk = _Chunk(run_id, client or get_client(), on_progress)
+    chunk = _Chunk(run_id, client or get_client(), on_progress, ChunkClaims(guids))
     pending = iter(guids)
     threads = [
         threading.Thread(target=chunk.work, args=(pending,), name=f"refresh-{run_id}-{n}")
         for n in range(min(settings.TOAST_SYNC_CONCURRENCY, len(guids)))
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        chunk.claims.release_all()
     chunk.flush(force=True)
     if chunk.paused:
         SyncRun.objects.filter(pk=run_id).update(error=str(chunk.paused)[:4000])
@@ -82,11 +80,13 @@ def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
 class _Chunk:
     """The shared state of one chunk's threads: the queue of GUIDs and the counts."""
 
-    def __init__(self, run_id, client, on_progress):
+    def __init__(self, run_id, client, on_progress, claims):
         self.run_id = run_id
         self.client = client
         self.on_progress = on_progress
+        self.claims = claims
         self.lock = threading.Lock()
+        self.done = []  # finished restaurants whose claims are not yet released
         self.unflushed = collections.Counter()
         self.totals = collections.Counter()
         self.flushed_at = time.monotonic()
@@ -100,13 +100,14 @@ class _Chunk:
                 if guid is None:
                     return
                 outcome = "skipped" if self.paused else refresh_one(self.client, guid, self)
-                self.count(outcome)
+                self.count(guid, outcome)
                 self.flush()
         finally:
             connections.close_all()  # this thread's own database connections
 
-    def count(self, outcome):
+    def count(self, guid, outcome):
         with self.lock:
+            self.done.append(guid)
             self.unflushed[outcome] += 1
             self.totals[outcome] += 1
 
@@ -115,15 +116,17 @@ class _Chunk:
             if not force and time.monotonic() - self.flushed_at < FLUSH_EVERY_SECONDS:
                 return
             counts, self.unflushed = dict(self.unflushed), collections.Counter()
+            done, self.done = self.done, []
             self.flushed_at = time.monotonic()
+        self.claims.release(done)
         runs.add(self.run_id, counts)
         if self.on_progress:
             self.on_progress(counts)
 
 
-def refresh_one(client, guid, chunk=None):
+def refresh_one(client, guid, chunk):
     """Fetches and stores one restaurant; returns the outcome name for the run's counters."""
-    if not _claim(guid):
+    if not chunk.claims.holds(guid):
         return "skipped"  # removed, or another worker is refreshing it right now
     try:
         payload = client.restaurant_info(guid, include_archived=True)
@@ -132,53 +135,15 @@ def refresh_one(client, guid, chunk=None):
     except errors.RequestHalted:
         return "halted"
     except errors.PlatformUnavailable as exc:
-        if chunk is not None:
-            chunk.paused = exc  # the rest of the chunk waits for the next run
+        chunk.paused = exc  # the rest of the chunk waits for the next run
         return "skipped"
     except errors.ToastError as exc:
         record_error(guid, str(exc))
         return "failed"
-    finally:
-        _release(guid)
     if str(payload.get("guid", "")).lower() != str(guid).lower():
         record_error(guid, f"The platform answered the RestaurantInfo of {payload.get('guid')!r}")
         return "failed"
-    outcome = apply_restaurant_info(payload)
+    outcome = apply_restaurant_info(payload, stored_sha256=chunk.claims.stored_sha256(guid))
     if outcome.status in (Outcome.CREATED, Outcome.CHANGED):
         return "changed"
     return "unchanged" if outcome.ok else "failed"
-
-
-def _claim(guid):
-    """Claims a connected restaurant for this process; an expired claim, or one left by a
-    dead process on this machine, is taken over."""
-    now = timezone.now()
-    claim = {"refreshing_until": now + timedelta(seconds=LOCK_SECONDS), "refreshing_by": _owner()}
-    mine = Connection.objects.connected().filter(pk=guid)
-    if mine.filter(Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=now)).update(**claim):
-        return True
-    holder = mine.values_list("refreshing_by", flat=True).first()
-    return bool(holder and _dead(holder) and mine.filter(refreshing_by=holder).update(**claim))
-
-
-def _release(guid):
-    Connection.objects.filter(pk=guid, refreshing_by=_owner()).update(
-        refreshing_until=None, refreshing_by=""
-    )
-
-
-def _owner():
-    return f"{socket.gethostname()}:{os.getpid()}"  # a forked worker is its own owner
-
-
-def _dead(holder):
-    host, _, pid = holder.partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Restaurant, Service, Snapshot
-from tests.payloads import load_payload
+from tests.payloads import load_payload, with_change
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,20 @@ def test_a_second_import_of_the_same_payload_writes_only_the_freshness_stamp():
     assert "last_fetched_at" in queries[0]["sql"]
     assert Snapshot.objects.count() == 1
     assert Restaurant.objects.get().last_fetched_at > before
+
+
+def test_a_caller_that_read_the_stored_hash_spares_a_changed_payload_the_freshness_update():
+    payload = load_payload("restaurant_full")
+    apply_restaurant_info(payload)
+    stored = Restaurant.objects.get().content_sha256
+    changed = with_change(payload, "general.name", "Renamed")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert apply_restaurant_info(changed, stored_sha256=stored).status == "changed"
+
+    touches = [q for q in captured if "content_sha256" in q["sql"].split("WHERE")[-1]]
+    assert touches == []
+    assert Restaurant.objects.get().name == "Renamed"
 
 
 def test_key_order_does_not_count_as_a_change():

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from integrations.models import SyncRun
 from integrations.sync import jobs, refresh, runs
+from integrations.sync.claims import ChunkClaims
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
 from restaurants.restaurant_info import export
 from tests.payloads import pruned
@@ -111,6 +112,20 @@ def test_a_restaurant_being_refreshed_elsewhere_is_not_fetched_again(toast, sim)
     _, counts = _refresh(toast, [guid])
     assert counts == {"skipped": 1}
     assert stats(sim)["restaurant_requests"].get(guid, 0) == 0
+
+
+def test_a_chunk_claims_its_restaurants_once_and_lets_every_one_go(toast, sim):
+    _discover(toast)
+    guids = _connected()
+    first = ChunkClaims(guids[:3])
+    second = ChunkClaims(guids)  # another chunk, even in the same process
+    assert all(first.holds(g) for g in guids[:3])
+    assert [g for g in guids if second.holds(g)] == guids[3:]
+    first.release_all()
+    second.release_all()
+    _refresh(toast, guids)
+    assert not Connection.objects.exclude(refreshing_by="").exists()
+    assert not Connection.objects.filter(refreshing_until__isnull=False).exists()
 
 
 def test_removed_restaurant_is_skipped_and_keeps_its_data(toast, sim):
