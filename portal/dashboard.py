@@ -27,7 +27,7 @@ def dashboard(request):
         request,
         "portal/dashboard.html",
         {
-            "counts": _counts(),
+            "counts": Restaurant.objects.figures(now),
             "halts": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED)[:RECENT],
             "failing": RequestHalt.objects.filter(status=RequestHalt.Status.FAILING).count(),
             "halted": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED).count(),
@@ -40,18 +40,6 @@ def dashboard(request):
             "runs": SyncRun.objects.select_related("requested_by")[:RECENT],
         },
     )
-
-
-def _counts():
-    """Restaurant figures, each defined once on the model's queryset (the list links agree)."""
-    restaurants = Restaurant.objects.all()
-    return {
-        "connected": restaurants.connected().count(),
-        "removed": restaurants.removed().count(),
-        "prospects": restaurants.prospects().count(),
-        "stale": restaurants.stale().count(),
-        "errors": restaurants.with_errors().count(),
-    }
 
 
 @staff_required

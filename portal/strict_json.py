@@ -20,11 +20,10 @@ class InvalidText(ValueError):
     """JSON whose text is not valid Unicode."""
 
 
-def loads(data):
-    """Parses JSON from bytes or text; raises ValueError (InvalidText for lone surrogates)."""
-    value = json.loads(data)
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    if _SURROGATE_ESCAPE.search(raw):
+def loads(body):
+    """Parses a JSON body (bytes); raises ValueError, InvalidText for a lone surrogate."""
+    value = json.loads(body)
+    if _SURROGATE_ESCAPE.search(body):
         path = lone_surrogate_path(value)
         if path is not None:
             raise InvalidText(f"{path or 'the body'}: {NOT_UNICODE}")
@@ -37,15 +36,14 @@ def lone_surrogate_path(value, path=""):
     if isinstance(value, str):
         return None if _encodable(value) else path
     if isinstance(value, dict):
-        children = ((_join(path, key), key, item) for key, item in value.items())
+        # A key is checked as a child of its own path, before its value.
+        children = ((_join(path, key), part) for key, item in value.items() for part in (key, item))
     elif isinstance(value, list):
-        children = ((f"{path}[{index}]", "", item) for index, item in enumerate(value))
+        children = ((f"{path}[{index}]", item) for index, item in enumerate(value))
     else:
         return None
-    for where, key, item in children:
-        if not _encodable(key):
-            return where
-        found = lone_surrogate_path(item, where)
+    for where, child in children:
+        found = lone_surrogate_path(child, where)
         if found is not None:
             return found
     return None

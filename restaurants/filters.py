@@ -8,12 +8,10 @@ and the list they link to always agree.
 
 import uuid
 
-from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from restaurants import onboarding
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, not_fetched_since, stale_cutoff
 
 # value in the URL -> (label, ordering); the first is the default.
 SORTS = {
@@ -97,11 +95,11 @@ def _status(queryset, status):
 
 
 def _freshness(queryset, freshness):
-    cutoff = timezone.now() - timezone.timedelta(hours=settings.TOAST_STALE_AFTER_HOURS)
+    cutoff = stale_cutoff()
     if freshness == "fresh":
         return queryset.filter(last_fetched_at__gte=cutoff)
-    if freshness == "stale":
-        return queryset.filter(Q(last_fetched_at__lt=cutoff) | Q(last_fetched_at__isnull=True))
+    if freshness == "stale":  # of any restaurant; the dashboard adds status=connected
+        return queryset.filter(not_fetched_since(cutoff))
     if freshness == "never":
         return queryset.filter(last_fetched_at__isnull=True)
     return queryset

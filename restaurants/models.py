@@ -18,29 +18,53 @@ from restaurants import validators
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def stale_cutoff(now=None):
+    """Data fetched before this instant is stale (`TOAST_STALE_AFTER_HOURS` ago)."""
+    return (now or timezone.now()) - timezone.timedelta(hours=settings.TOAST_STALE_AFTER_HOURS)
+
+
+def not_fetched_since(cutoff):
+    return models.Q(last_fetched_at__lt=cutoff) | models.Q(last_fetched_at__isnull=True)
+
+
+# Each figure staff see, defined once as a condition on restaurants: the
+# queryset's filters use them, and `figures()` counts them all in one query.
+_CONDITIONS = {
+    "connected": lambda now: models.Q(connection__status=Connection.Status.CONNECTED),
+    "removed": lambda now: models.Q(connection__status=Connection.Status.REMOVED),
+    # Restaurants of a connected group that have not connected themselves.
+    "prospects": lambda now: models.Q(connection__isnull=True),
+    "stale": lambda now: _CONDITIONS["connected"](now) & not_fetched_since(stale_cutoff(now)),
+    "errors": lambda now: ~models.Q(last_error=""),
+}
+
+
 class RestaurantQuerySet(models.QuerySet):
     def connected(self):
-        return self.filter(connection__status=Connection.Status.CONNECTED)
+        return self._where("connected")
 
     def removed(self):
-        return self.filter(connection__status=Connection.Status.REMOVED)
+        return self._where("removed")
 
     def prospects(self):
-        """Restaurants of a connected group that have not connected themselves."""
-        return self.filter(connection__isnull=True)
+        return self._where("prospects")
 
     def stale(self, now=None):
-        from django.conf import settings
-
-        cutoff = (now or timezone.now()) - timezone.timedelta(
-            hours=settings.TOAST_STALE_AFTER_HOURS
-        )
-        return self.connected().filter(
-            models.Q(last_fetched_at__lt=cutoff) | models.Q(last_fetched_at__isnull=True)
-        )
+        return self._where("stale", now)
 
     def with_errors(self):
-        return self.exclude(last_error="")
+        return self._where("errors")
+
+    def figures(self, now=None):
+        """Every figure above, counted in one query."""
+        counts = {
+            name: models.Count("pk", filter=condition(now))
+            for name, condition in _CONDITIONS.items()
+        }
+        return self.aggregate(**counts)
+
+    def _where(self, name, now=None):
+        return self.filter(_CONDITIONS[name](now))
 
 
 class Restaurant(models.Model):

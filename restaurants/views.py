@@ -4,15 +4,12 @@ Every page needs a signed-in staff user. Pages run a fixed number of queries,
 whatever the number of restaurants, services or snapshots.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -29,7 +26,7 @@ from restaurants import (
     web_links,
 )
 from restaurants.access import staff_required
-from restaurants.models import Connection, DaySchedule, Restaurant, Service
+from restaurants.models import Connection, DaySchedule, Restaurant, Service, stale_cutoff
 
 PAGE_SIZE = 50
 RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
@@ -120,8 +117,7 @@ def _is_stale(restaurant):
     connection = _connection(restaurant)
     if connection is None or connection.status != Connection.Status.CONNECTED:
         return False
-    cutoff = timezone.now() - datetime.timedelta(hours=settings.TOAST_STALE_AFTER_HOURS)
-    return restaurant.last_fetched_at is None or restaurant.last_fetched_at < cutoff
+    return restaurant.last_fetched_at is None or restaurant.last_fetched_at < stale_cutoff()
 
 
 def _can_refresh(user, restaurant):

@@ -26,9 +26,10 @@ class ChunkClaims:
         # process (the foreground command, tests) from releasing each other's.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.candidates = Connection.objects.connected().filter(pk__in=list(guids))
-        until = timezone.now() + timedelta(seconds=settings.Q_CLUSTER["timeout"])
+        now = timezone.now()
+        until = now + timedelta(seconds=settings.Q_CLUSTER["timeout"])
         claim = {"refreshing_until": until, "refreshing_by": self.owner}
-        free = Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=timezone.now())
+        free = Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=now)
         self.candidates.filter(free).update(**claim)
         dead = [holder for holder in self._other_holders() if _dead(holder)]
         if dead:

@@ -150,3 +150,17 @@ def test_it_refuses_text_no_database_could_store(stored, value, message):
     assert outcome.error.startswith("general.name: ") and message in outcome.error
     assert pruned(stored_payload()) == pruned(stored)
     assert message in Restaurant.objects.get(pk=GUID).last_error
+
+
+def test_text_that_is_not_unicode_is_named_by_its_path_even_in_an_unknown_key(stored):
+    in_a_service = with_change(
+        stored, "schedules.daySchedules.weekday.services.0.name", "Lunch\udc00"
+    )
+    in_a_key = {**stored, "extra": {"bad\ud800key": 1}}
+
+    first = apply_restaurant_info(in_a_service).error
+    second = apply_restaurant_info(in_a_key).error
+
+    assert first.startswith("schedules.daySchedules.weekday.services[0].name: text that is not")
+    assert second.startswith("extra.bad\\ud800key: text that is not valid Unicode")
+    assert pruned(stored_payload()) == pruned(stored)

@@ -86,6 +86,10 @@ def test_each_figure_matches_the_list_it_links_to(staff_client, full):
         shown, href = _tile(page, label)
         assert shown == figure, label
         assert staff_client.get(href).context["page"].paginator.count == figure, label
+    with CaptureQueriesContext(connection) as captured:
+        figures = Restaurant.objects.figures()
+    assert len(captured) == 1
+    assert figures == dict(connected=2, prospects=1, removed=1, stale=1, errors=1)
 
 
 def test_dashboard_query_count_is_fixed(staff_client, full):

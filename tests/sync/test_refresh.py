@@ -123,6 +123,12 @@ def test_a_chunk_claims_its_restaurants_once_and_lets_every_one_go(toast, sim):
     assert [g for g in guids if second.holds(g)] == guids[3:]
     first.release_all()
     second.release_all()
+    Connection.objects.filter(pk=guids[0]).update(
+        refreshing_until=timezone.now() - timedelta(seconds=1), refreshing_by="other-host:1"
+    )
+    third = ChunkClaims(guids[:1])
+    assert third.holds(guids[0])  # an expired claim is taken over
+    third.release_all()
     _refresh(toast, guids)
     assert not Connection.objects.exclude(refreshing_by="").exists()
     assert not Connection.objects.filter(refreshing_until__isnull=False).exists()
