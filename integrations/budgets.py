@@ -1,6 +1,6 @@
-"""Rate-limit budgets in the database: one row per budget, one UPDATE per request.
+"""Rate-limit budgets in the database: one row per budget, one statement per request.
 
-The conditional UPDATE is atomic in SQLite and PostgreSQL alike, so every
+The conditional upsert is atomic in SQLite and PostgreSQL alike, so every
 worker process on every machine draws from the same budget without a lock.
 
 A request taken in the last moments of a one-second slice may reach the
@@ -14,25 +14,30 @@ nothing a user would notice.
 
 import math
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from .models import RateBudget
 
 LATE_SECONDS = 0.5  # longer than a request can take to reach the platform
 
+# One statement takes a request from a budget, creating the budget on its
+# first use. SET and WHERE see the stored row as it was: the counters count up
+# within the current slice, and a new slice starts from what was carried.
 TAKE_SQL = """
-UPDATE {table} SET
-    second_count = CASE WHEN second = %(second)s THEN second_count + 1
-                        WHEN second = %(previous)s THEN carry + 1 ELSE 1 END,
-    carry = CASE WHEN second = %(second)s THEN carry + %(late)s ELSE %(late)s END,
-    window_count = CASE WHEN "window" = %(window)s THEN window_count + 1 ELSE 1 END,
+INSERT INTO {table} AS b (bucket, second, second_count, carry, "window", window_count, paused_until)
+VALUES (%(bucket)s, %(second)s, 1, %(late)s, %(window)s, 1, 0)
+ON CONFLICT (bucket) DO UPDATE SET
+    second_count = CASE WHEN b.second = %(second)s THEN b.second_count + 1
+                        WHEN b.second = %(previous)s THEN b.carry + 1 ELSE 1 END,
+    carry = CASE WHEN b.second = %(second)s THEN b.carry + %(late)s ELSE %(late)s END,
+    window_count = CASE WHEN b."window" = %(window)s THEN b.window_count + 1 ELSE 1 END,
     second = %(second)s,
     "window" = %(window)s
-WHERE bucket = %(bucket)s AND paused_until <= %(now)s
-  AND ((second = %(second)s AND second_count < %(per_second)s)
-       OR (second = %(previous)s AND carry < %(per_second)s)
-       OR second NOT IN (%(second)s, %(previous)s))
-  AND ("window" <> %(window)s OR window_count < %(per_window)s)
+WHERE b.paused_until <= %(now)s
+  AND ((b.second = %(second)s AND b.second_count < %(per_second)s)
+       OR (b.second = %(previous)s AND b.carry < %(per_second)s)
+       OR b.second NOT IN (%(second)s, %(previous)s))
+  AND (b."window" <> %(window)s OR b.window_count < %(per_window)s)
 """
 
 
@@ -40,11 +45,11 @@ class DatabaseBudgets:
     def take(self, bucket, now, limits):
         second = math.floor(now)
         window = math.floor(now / limits.window_seconds)
-        if self._take_existing(bucket, now, second, window, limits):
+        if self._take(bucket, now, second, window, limits):
             return 0
         row = RateBudget.objects.filter(bucket=bucket).first()
         if row is None:
-            return 0 if self._create(bucket, second, window) else 0.001
+            return 0.001  # deleted in between; the next try creates it again
         if row.paused_until > now:
             return row.paused_until - now
         if row.window == window and row.window_count >= limits.per_window:
@@ -52,18 +57,18 @@ class DatabaseBudgets:
         return max(row.second + 1 - now, 0.001)
 
     def pause(self, bucket, until):
-        updated = RateBudget.objects.filter(bucket=bucket, paused_until__lt=until).update(
-            paused_until=until
+        _, created = RateBudget.objects.get_or_create(
+            bucket=bucket, defaults={"paused_until": until}
         )
-        if not updated:
-            self._create(bucket, 0, 0, paused_until=until)
+        if not created:
+            RateBudget.objects.filter(bucket=bucket, paused_until__lt=until).update(
+                paused_until=until
+            )
 
-    def _take_existing(self, bucket, now, second, window, limits):
+    def _take(self, bucket, now, second, window, limits):
         late = int(now - second >= 1 - LATE_SECONDS)
         # Hand-written SQL: this runs before every request, and building the
         # same statement through the ORM cost more than the request itself.
-        # SET expressions see the row as it was: the counters count up within
-        # the current slice, and a new slice starts from what was carried.
         with connection.cursor() as cursor:
             cursor.execute(
                 TAKE_SQL.format(table=RateBudget._meta.db_table),
@@ -79,18 +84,3 @@ class DatabaseBudgets:
                 },
             )
             return cursor.rowcount
-
-    def _create(self, bucket, second, window, paused_until=0):
-        try:
-            with transaction.atomic():
-                RateBudget.objects.create(
-                    bucket=bucket,
-                    second=second,
-                    second_count=1 if second else 0,
-                    window=window,
-                    window_count=1 if second else 0,
-                    paused_until=paused_until,
-                )
-        except IntegrityError:
-            return False  # another worker created it first; take from it instead
-        return True

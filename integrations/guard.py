@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from restaurants.models import Connection
@@ -53,14 +54,14 @@ class Guard:
                 endpoint=call.endpoint,
                 restaurant_guid=call.restaurant_guid,
             )
-        if call.restaurant_guid and _removed(call.restaurant_guid):
+        key = halting.key_for(call)
+        connection_status, history = _call_state(call.restaurant_guid, key)
+        if connection_status == Connection.Status.REMOVED:
             raise errors.RestaurantRemoved(
                 f"Restaurant {call.restaurant_guid} removed the integration: no request is sent",
                 endpoint=call.endpoint,
                 restaurant_guid=call.restaurant_guid,
             )
-        key = halting.key_for(call)
-        history = halting.status_of(key)
         if history == RequestHalt.Status.HALTED:
             raise errors.RequestHalted(
                 f"{call.method} {call.endpoint} for {call.restaurant_guid or 'the client'} is "
@@ -129,5 +130,25 @@ def _read_status():
     return PlatformStatus(first[0] if first else None, row["state"], row["next_probe_at"])
 
 
-def _removed(guid):
-    return Connection.objects.filter(restaurant_id=guid, status=Connection.Status.REMOVED).exists()
+# Hand-written: it runs before every request, and the two ORM queries it
+# replaces cost more CPU than the request itself (about 0.25 ms each).
+CALL_STATE_SQL = """
+SELECT (SELECT {status} FROM {connections} WHERE {restaurant} = %s),
+       (SELECT {status} FROM {halts} WHERE {key} = %s)
+"""
+
+
+def _call_state(restaurant_guid, halt_key):
+    """The restaurant's connection status and the call's halt status (each None if absent)."""
+    quote = db_connection.ops.quote_name
+    sql = CALL_STATE_SQL.format(
+        status=quote("status"),
+        connections=quote(Connection._meta.db_table),
+        restaurant=quote(Connection._meta.pk.column),
+        halts=quote(RequestHalt._meta.db_table),
+        key=quote("key"),
+    )
+    guid = Connection._meta.pk.get_db_prep_value(restaurant_guid, db_connection)
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [guid, halt_key])
+        return cursor.fetchone()

@@ -27,11 +27,6 @@ def key_for(call):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def status_of(key):
-    """The halt row's status, or None when the request has no failure history."""
-    return RequestHalt.objects.filter(key=key).values_list("status", flat=True).first()
-
-
 def record_failure(call, error):
     """Counts one failed call; halts it at the threshold. Returns the halt row."""
     signature = getattr(error, "signature", type(error).__name__)[:255]

@@ -19,8 +19,9 @@ from django_q.tasks import async_task
 from integrations.models import SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
-from restaurants.ingest import Outcome, apply_restaurant_info, record_error
+from restaurants.ingest import FreshnessStamps, Outcome, apply_restaurant_info, record_error
 from restaurants.models import Connection
+from restaurants.write_batches import BatchWriter
 
 from . import runs
 from .claims import ChunkClaims
@@ -70,6 +71,7 @@ def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
         for thread in threads:
             thread.join()
     finally:
+        chunk.writer.close()  # every fetched restaurant is stored before its claim goes
         chunk.claims.release_all()
     chunk.flush(force=True)
     if chunk.paused:
@@ -85,6 +87,8 @@ class _Chunk:
         self.client = client
         self.on_progress = on_progress
         self.claims = claims
+        self.stamps = FreshnessStamps()
+        self.writer = BatchWriter(self.written, name=f"refresh-{run_id}-writer")
         self.lock = threading.Lock()
         self.done = []  # finished restaurants whose claims are not yet released
         self.unflushed = collections.Counter()
@@ -100,10 +104,14 @@ class _Chunk:
                 if guid is None:
                     return
                 outcome = "skipped" if self.paused else refresh_one(self.client, guid, self)
-                self.count(guid, outcome)
+                if outcome:  # else the writer counts it once written
+                    self.count(guid, outcome)
                 self.flush()
         finally:
             connections.close_all()  # this thread's own database connections
+
+    def written(self, guid, status):
+        self.count(guid, _counter(status))
 
     def count(self, guid, outcome):
         with self.lock:
@@ -118,6 +126,7 @@ class _Chunk:
             counts, self.unflushed = dict(self.unflushed), collections.Counter()
             done, self.done = self.done, []
             self.flushed_at = time.monotonic()
+        self.stamps.write()
         self.claims.release(done)
         runs.add(self.run_id, counts)
         if self.on_progress:
@@ -125,7 +134,8 @@ class _Chunk:
 
 
 def refresh_one(client, guid, chunk):
-    """Fetches and stores one restaurant; returns the outcome name for the run's counters."""
+    """Fetches and stores one restaurant; returns the outcome name for the run's counters,
+    or None when its write was handed to the chunk's writer."""
     if not chunk.claims.holds(guid):
         return "skipped"  # removed, or another worker is refreshing it right now
     try:
@@ -143,7 +153,17 @@ def refresh_one(client, guid, chunk):
     if str(payload.get("guid", "")).lower() != str(guid).lower():
         record_error(guid, f"The platform answered the RestaurantInfo of {payload.get('guid')!r}")
         return "failed"
-    outcome = apply_restaurant_info(payload, stored_sha256=chunk.claims.stored_sha256(guid))
-    if outcome.status in (Outcome.CREATED, Outcome.CHANGED):
+    outcome = apply_restaurant_info(
+        payload,
+        stored_sha256=chunk.claims.stored_sha256(guid),
+        stamps=chunk.stamps,
+        writer=chunk.writer,
+    )
+    return None if outcome.status == Outcome.QUEUED else _counter(outcome.status)
+
+
+def _counter(status):
+    """The run's counter for an ingest `Outcome` status."""
+    if status in (Outcome.CREATED, Outcome.CHANGED):
         return "changed"
-    return "unchanged" if outcome.ok else "failed"
+    return "unchanged" if status == Outcome.UNCHANGED else "failed"

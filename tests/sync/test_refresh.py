@@ -59,6 +59,7 @@ def test_unchanged_resync_writes_only_freshness(toast, sim):
     _discover(toast)
     guids = _connected()
     _refresh(toast, guids)
+    fetched = dict(Restaurant.objects.filter(pk__in=guids).values_list("pk", "last_fetched_at"))
     before = (
         Snapshot.objects.count(),
         sorted(DaySchedule.objects.values_list("pk", flat=True)),
@@ -72,6 +73,9 @@ def test_unchanged_resync_writes_only_freshness(toast, sim):
         dict(Restaurant.objects.values_list("pk", "last_changed_at")),
     )
     assert after == before
+    stamped = dict(Restaurant.objects.filter(pk__in=guids).values_list("pk", "last_fetched_at"))
+    assert len(stamped) == len(guids)
+    assert all(stamped[pk] > fetched[pk] for pk in fetched)
 
 
 def test_a_change_on_the_platform_is_picked_up(toast, sim):
