@@ -94,7 +94,7 @@ def _prepare(url):
 def _queued_sync(guids):
     run = enqueue_refresh(guids, trigger=SyncRun.Trigger.COMMAND)
     while not SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.FINISHED).exists():
-        time.sleep(0.05)
+        time.sleep(0.01)
 
 
 def _peak_in_fresh_process(count):
@@ -114,9 +114,8 @@ def _peak_in_fresh_process(count):
 def sync_in_process(client, guids):
     """The foreground path (`sync_restaurants`): chunks one after another in this process."""
     run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.COMMAND, total=len(guids))
-    size = settings.TOAST_SYNC_CHUNK_SIZE
-    for start in range(0, len(guids), size):
-        refresh.refresh_chunk(run.pk, guids[start : start + size], client=client)
+    for chunk in refresh.chunks(guids):
+        refresh.refresh_chunk(run.pk, chunk, client=client)
 
 
 def _timed(action):

@@ -1,13 +1,15 @@
 """Refreshing restaurants: fetch `RestaurantInfo` and store it through the one mapping.
 
-A refresh run is split into chunks of `TOAST_SYNC_CHUNK_SIZE` restaurants, one
-queue task each (10,000 restaurants are 50 tasks, not 10,000); inside a chunk,
+A refresh run is split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`
+restaurants, one queue task each (10,000 restaurants are 20 tasks, not 10,000);
+inside a chunk,
 `TOAST_SYNC_CONCURRENCY` threads fetch and store in parallel. Claims in the
 database (claims.py) mean the same restaurant is never refreshed twice at
 once, by any worker.
 """
 
 import collections
+import itertools
 import logging
 import threading
 import time
@@ -44,8 +46,7 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
     run = runs.start(SyncRun.Kind.REFRESH, trigger, total=len(wanted), requested_by=requested_by)
     if not wanted:
         runs.finish(run.pk, total=0)
-    size = settings.TOAST_SYNC_CHUNK_SIZE
-    for chunk in (wanted[start : start + size] for start in range(0, len(wanted), size)):
+    for chunk in chunks(wanted):
         async_task(
             "integrations.tasks.refresh_chunk",
             run.pk,
@@ -54,6 +55,17 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
             group=f"sync-run-{run.pk}",
         )
     return run
+
+
+def chunks(guids):
+    """`guids` split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`, as many
+    as a multiple of the cluster's workers: a small last chunk would leave the
+    other workers idle while one finishes the run."""
+    workers = settings.Q_CLUSTER["workers"]
+    count = -(-len(guids) // settings.TOAST_SYNC_CHUNK_SIZE)
+    count = min(len(guids), -(-count // workers) * workers)
+    bounds = [len(guids) * n // count for n in range(count + 1)] if count else []
+    return [guids[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 def refresh_chunk(run_id, guids, *, client=None, on_progress=None):

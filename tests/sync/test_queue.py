@@ -6,7 +6,7 @@ import pytest
 from django_q.brokers import get_broker
 
 from integrations.models import SyncRun
-from integrations.sync import enqueue_discovery, enqueue_refresh
+from integrations.sync import enqueue_discovery, enqueue_refresh, refresh
 from restaurants.models import Connection, Restaurant
 from tests.platform import connected_guids, qcluster
 
@@ -36,8 +36,29 @@ def test_refresh_is_chunked_into_few_tasks(toast, sim, settings):
         Connection.objects.create(restaurant=Restaurant.objects.create(guid=guid))
     run = enqueue_refresh(guids + guids, trigger=SyncRun.Trigger.STAFF)
     assert run.total == len(guids)  # each restaurant once
-    assert get_broker().queue_size() == -(-len(guids) // 4)
+    assert get_broker().queue_size() == len(refresh.chunks(guids))
     get_broker().purge_queue()
+
+
+@pytest.mark.parametrize(
+    ("restaurants", "workers", "sizes"),
+    [
+        (10, 2, [5, 5]),
+        (650, 2, [325, 325]),
+        (1995, 2, [498, 499, 499, 499]),
+        (10_000, 2, [500] * 20),
+        (9, 4, [2, 2, 2, 3]),
+        (3, 4, [1, 1, 1]),
+        (0, 2, []),
+    ],
+)
+def test_chunks_are_near_equal_and_a_multiple_of_the_workers(restaurants, workers, sizes, settings):
+    settings.TOAST_SYNC_CHUNK_SIZE = 500
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": workers}
+    guids = [f"guid-{n}" for n in range(restaurants)]
+    chunks = refresh.chunks(guids)
+    assert [len(chunk) for chunk in chunks] == sizes
+    assert [guid for chunk in chunks for guid in chunk] == guids
 
 
 def test_discovery_then_refresh_on_a_real_cluster(toast, sim, cluster):

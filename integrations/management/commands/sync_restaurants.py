@@ -2,7 +2,6 @@
 
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.models import SyncRun
@@ -66,8 +65,7 @@ class Command(BaseCommand):
         )
         bar = ProgressBar(len(guids), self.stdout)
         totals = {}
-        for start in range(0, len(guids), settings.TOAST_SYNC_CHUNK_SIZE):
-            chunk = guids[start : start + settings.TOAST_SYNC_CHUNK_SIZE]
+        for chunk in refresh.chunks(guids):
             for name, n in refresh.refresh_chunk(run.pk, chunk, on_progress=bar.add).items():
                 totals[name] = totals.get(name, 0) + n
         bar.close()
