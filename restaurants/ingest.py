@@ -127,15 +127,18 @@ def _touch_if_unchanged(guid, sha256, now):
     )
 
 
-DAY_SCHEDULES = statements.ChildRows(DaySchedule, "restaurant", Service, "day_schedule")
+RESTAURANTS = statements.Table(Restaurant)
+DAY_SCHEDULES = statements.Table(DaySchedule)
+SERVICES = statements.Table(Service)
+SNAPSHOTS = statements.Table(Snapshot)
 
 
 class Write:
-    """The statements that store one parsed payload, all made before its transaction
-    (see statements.py), so that `execute` only runs them."""
+    """One parsed payload's rows, converted before any transaction (see statements.py)."""
 
     def __init__(self, parsed, payload, sha256, source, now):
-        self.guid = parsed.guid
+        guid = self.guid = parsed.guid
+        self.key = RESTAURANTS.key("guid", guid)
         self.values = {
             **parsed.values,
             "content_sha256": sha256,
@@ -145,53 +148,55 @@ class Write:
             "last_error_at": None,
         }
         days = parsed.day_schedules
-        self.restaurant = statements.Update(Restaurant, self.guid, self.values)
-        self.schedules = statements.Insert(
-            DaySchedule,
-            [
-                {"restaurant": self.guid, "key": day.key, "position": day.position, **day.values}
-                for day in days
-            ],
-        )
-        self.services = statements.Insert(
-            Service,
-            [
-                {"position": position, **service}
-                for day in days
-                for position, service in enumerate(day.services)
-            ],
-            deferred="day_schedule",
-        )
-        self.service_days = [day.key for day in days for _ in day.services]
-        self.snapshot = statements.Insert(
-            Snapshot,
-            [
-                {
-                    "restaurant": self.guid,
-                    "fetched_at": now,
-                    "source": source,
-                    "sha256": sha256,
-                    "payload": payload,
-                }
-            ],
-        )
+        self.restaurant = RESTAURANTS.row({"guid": guid, **self.values})
+        self.schedules = [
+            DAY_SCHEDULES.row(
+                {"restaurant": guid, "key": day.key, "position": day.position, **day.values}
+            )
+            for day in days
+        ]
+        self.services = [
+            (day.key, SERVICES.row({"position": position, **service}))
+            for day in days
+            for position, service in enumerate(day.services)
+        ]
+        snapshot = {"restaurant": guid, "fetched_at": now, "source": source, "sha256": sha256}
+        self.snapshot = SNAPSHOTS.row({**snapshot, "payload": payload})
 
     def run(self):
         """Writes the restaurant in a transaction of its own; True if it was new."""
         with transaction.atomic(), connection.cursor() as cursor:
-            return self.execute(cursor)
+            return write_all(cursor, [self])[0]
 
-    def execute(self, cursor):
-        """Writes the restaurant in the caller's transaction; True if it was new."""
-        # An UPDATE first (the common case), an INSERT only for a new restaurant.
-        created = not self.restaurant.execute(cursor)
-        if created:
-            statements.Insert(Restaurant, [{"guid": self.guid, **self.values}]).execute(cursor)
-        else:
-            DAY_SCHEDULES.delete(cursor, self.guid)
-        self.schedules.execute(cursor)
-        if self.service_days:
-            ids = DAY_SCHEDULES.ids_by(cursor, self.guid, "key")
-            self.services.execute(cursor, [ids[key] for key in self.service_days])
-        self.snapshot.execute(cursor)
-        return created
+
+def write_all(cursor, writes):
+    """Stores `writes` in the caller's transaction with the same few statements
+    however many restaurants, schedules and services; says which were new."""
+    keys = [write.key for write in writes]
+    of_these = f"IN ({statements.placeholders(len(keys))})"
+    guid, restaurant = RESTAURANTS.column("guid"), DAY_SCHEDULES.column("restaurant")
+    cursor.execute(f"SELECT {guid} FROM {RESTAURANTS.name} WHERE {guid} {of_these}", keys)
+    existing = {row[0] for row in cursor.fetchall()}
+    RESTAURANTS.insert(cursor, [write.restaurant for write in writes], or_update=writes[0].values)
+    schedules = f"SELECT {DAY_SCHEDULES.column('id')} FROM {DAY_SCHEDULES.name} WHERE {restaurant}"
+    day_schedule = SERVICES.column("day_schedule")
+    cursor.execute(
+        f"DELETE FROM {SERVICES.name} WHERE {day_schedule} IN ({schedules} {of_these})", keys
+    )
+    cursor.execute(f"DELETE FROM {DAY_SCHEDULES.name} WHERE {restaurant} {of_these}", keys)
+    DAY_SCHEDULES.insert(cursor, [row for write in writes for row in write.schedules])
+    services = [(write.key, day, row) for write in writes for day, row in write.services]
+    if services:
+        cursor.execute(
+            f"SELECT {restaurant}, {DAY_SCHEDULES.column('key')}, {DAY_SCHEDULES.column('id')}"
+            f" FROM {DAY_SCHEDULES.name} WHERE {restaurant} {of_these}",
+            keys,
+        )
+        ids = {(owner, key): pk for owner, key, pk in cursor.fetchall()}
+        at = SERVICES.position("day_schedule")
+        SERVICES.insert(
+            cursor,
+            [(*row[:at], ids[owner, day], *row[at + 1 :]) for owner, day, row in services],
+        )
+    SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])
+    return [write.key not in existing for write in writes]

@@ -3,9 +3,8 @@
 import uuid
 
 import pytest
-from django.db import connection
 
-from restaurants.ingest import FreshnessStamps, Outcome, apply_restaurant_info
+from restaurants.ingest import SNAPSHOTS, FreshnessStamps, Outcome, apply_restaurant_info
 from restaurants.models import Restaurant, Snapshot
 from restaurants.write_batches import BatchWriter
 from tests.payloads import load_payload, with_change
@@ -57,9 +56,9 @@ def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_d
     broken = held[1]
     # A snapshot of a restaurant that does not exist: the database refuses the
     # foreign key when the transaction commits.
-    field = Snapshot._meta.get_field("restaurant")
-    missing = field.get_db_prep_save(uuid.uuid4(), connection)
-    broken.snapshot.rows = [(missing, *broken.snapshot.rows[0][1:])]
+    at = SNAPSHOTS.position("restaurant")
+    missing = SNAPSHOTS.key("restaurant", uuid.uuid4())
+    broken.snapshot = (*broken.snapshot[:at], missing, *broken.snapshot[at + 1 :])
     for write in held:
         writer.queue.put(write)
     writer.close()
