@@ -14,7 +14,7 @@ nothing a user would notice.
 
 import math
 
-from django.db import connection
+from django.db import connections, router
 
 from .models import RateBudget
 
@@ -69,7 +69,7 @@ class DatabaseBudgets:
         late = int(now - second >= 1 - LATE_SECONDS)
         # Hand-written SQL: this runs before every request, and building the
         # same statement through the ORM cost more than the request itself.
-        with connection.cursor() as cursor:
+        with connections[router.db_for_write(RateBudget)].cursor() as cursor:
             cursor.execute(
                 TAKE_SQL.format(table=RateBudget._meta.db_table),
                 {

@@ -65,7 +65,15 @@ TEMPLATES = [
     },
 ]
 
+
 # Database -------------------------------------------------------------------
+def budgets_database_name(name):
+    """The budgets' SQLite file beside the main one: budgets-db.sqlite3 for db.sqlite3.
+    (A prefix, so that a suffix the test runner adds to both names keeps them paired.)"""
+    path = Path(name)
+    return str(path.with_name(f"budgets-{path.name}"))
+
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -79,9 +87,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Rate-limit budgets, taken before every platform request, live in a file
+    # of their own so that they do not queue for the main file's write lock.
+    _name = str(DATABASES["default"]["NAME"])
+    if _name != ":memory:" and not _name.startswith("file:"):
+        DATABASES["budgets"] = {**DATABASES["default"], "NAME": budgets_database_name(_name)}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASE_ROUTERS = ["portal.routers.BudgetsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and queue --------------------------------------------------------------

@@ -8,7 +8,7 @@ import os
 import tempfile
 
 from portal.settings import *  # noqa: F403
-from portal.settings import CACHES, Q_CLUSTER, REDIS_URL
+from portal.settings import CACHES, Q_CLUSTER, REDIS_URL, budgets_database_name
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _index = int(_worker.removeprefix("gw") or 0) + 1
@@ -29,6 +29,8 @@ MAP_TILE_URL = ""
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     _name = os.path.join(tempfile.gettempdir(), f"portal-test-{_worker}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": _name}  # noqa: F405
+    # Named as a worker process started by a test derives it from the test database.
+    DATABASES["budgets"]["TEST"] = {"NAME": budgets_database_name(_name)}  # noqa: F405
 
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
@@ -36,4 +38,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # No connection outlives its request or thread: the test database can be dropped at the end.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0

@@ -1,6 +1,8 @@
 """Throttling before sending: the platform's real limits hold for all workers together."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,3 +96,14 @@ def test_the_platform_never_counts_more_than_the_budget_allowed(attempts):
     clock = iter(sorted(arrivals))
     platform = RateLimits(5, 10_000, 900, clock=lambda: next(clock))
     assert all(platform.check("restaurant:a")[0] for _ in arrivals)
+
+
+def test_on_sqlite_budgets_are_taken_from_a_database_of_their_own(toast, sim):
+    if "budgets" not in django_settings.DATABASES:
+        pytest.skip("one database (PostgreSQL): budgets share it, and its writers do not queue")
+    guid = connected_guids(sim)[0]
+    toast.restaurant_info(guid)
+
+    assert RateBudget.objects.using("budgets").filter(bucket=f"restaurant:{guid}").exists()
+    main_tables = connections["default"].introspection.table_names()
+    assert RateBudget._meta.db_table not in main_tables

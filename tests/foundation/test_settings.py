@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 
@@ -56,3 +57,23 @@ def test_without_credentials_the_portal_uses_the_simulator_with_derived_secrets(
     assert settings.TOAST_API_HOSTNAME == "http://127.0.0.1:8765"
     assert len(settings.TOAST_CLIENT_SECRET) == 64
     assert settings.TOAST_CLIENT_SECRET != settings.TOAST_WEBHOOK_SECRET
+
+
+def test_one_migrate_creates_the_sqlite_budgets_file_beside_the_database(tmp_path):
+    database = tmp_path / "portal.sqlite3"
+    result = manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{database}")
+
+    assert result.returncode == 0, result.stderr
+    tables = {
+        path.name: set(
+            row[0]
+            for row in sqlite3.connect(path).execute(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+            )
+        )
+        for path in (database, tmp_path / "budgets-portal.sqlite3")
+    }
+    assert "integrations_ratebudget" in tables["budgets-portal.sqlite3"]
+    assert "integrations_ratebudget" not in tables["portal.sqlite3"]
+    assert "restaurants_restaurant" in tables["portal.sqlite3"]
+    assert "restaurants_restaurant" not in tables["budgets-portal.sqlite3"]
