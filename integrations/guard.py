@@ -11,9 +11,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db import connection as db_connection
+from django.db import connection
 from django.utils import timezone
 
+from restaurants import statements
 from restaurants.models import Connection
 
 from . import circuit, failures, halting
@@ -130,25 +131,19 @@ def _read_status():
     return PlatformStatus(first[0] if first else None, row["state"], row["next_probe_at"])
 
 
-# Hand-written: it runs before every request, and the two ORM queries it
-# replaces cost more CPU than the request itself (about 0.25 ms each).
-CALL_STATE_SQL = """
-SELECT (SELECT {status} FROM {connections} WHERE {restaurant} = %s),
-       (SELECT {status} FROM {halts} WHERE {key} = %s)
-"""
+CONNECTIONS, HALTS = statements.Table(Connection), statements.Table(RequestHalt)
 
 
 def _call_state(restaurant_guid, halt_key):
-    """The restaurant's connection status and the call's halt status (each None if absent)."""
-    quote = db_connection.ops.quote_name
-    sql = CALL_STATE_SQL.format(
-        status=quote("status"),
-        connections=quote(Connection._meta.db_table),
-        restaurant=quote(Connection._meta.pk.column),
-        halts=quote(RequestHalt._meta.db_table),
-        key=quote("key"),
+    """The restaurant's connection status and the call's halt status (each None if absent).
+
+    Hand-written, in one query: it runs before every request, and the two ORM
+    queries it replaces cost more CPU than the request itself (0.25 ms each)."""
+    sql = (
+        f"SELECT (SELECT {CONNECTIONS.column('status')} FROM {CONNECTIONS.name}"
+        f" WHERE {CONNECTIONS.column('restaurant')} = %s),"
+        f" (SELECT {HALTS.column('status')} FROM {HALTS.name} WHERE {HALTS.column('key')} = %s)"
     )
-    guid = Connection._meta.pk.get_db_prep_value(restaurant_guid, db_connection)
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, [guid, halt_key])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CONNECTIONS.key("restaurant", restaurant_guid), halt_key])
         return cursor.fetchone()

@@ -174,29 +174,35 @@ def write_all(cursor, writes):
     however many restaurants, schedules and services; says which were new."""
     keys = [write.key for write in writes]
     of_these = f"IN ({statements.placeholders(len(keys))})"
-    guid, restaurant = RESTAURANTS.column("guid"), DAY_SCHEDULES.column("restaurant")
+    guid = RESTAURANTS.column("guid")
     cursor.execute(f"SELECT {guid} FROM {RESTAURANTS.name} WHERE {guid} {of_these}", keys)
     existing = {row[0] for row in cursor.fetchall()}
     RESTAURANTS.insert(cursor, [write.restaurant for write in writes], or_update=writes[0].values)
-    schedules = f"SELECT {DAY_SCHEDULES.column('id')} FROM {DAY_SCHEDULES.name} WHERE {restaurant}"
+    _replace_schedules(cursor, writes, keys, of_these)
+    SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])
+    return [write.key not in existing for write in writes]
+
+
+def _replace_schedules(cursor, writes, keys, of_these):
+    """Deletes the restaurants' day schedules and services and inserts the new ones."""
+    restaurant, schedule_id = DAY_SCHEDULES.column("restaurant"), DAY_SCHEDULES.column("id")
+    schedules = f"SELECT {schedule_id} FROM {DAY_SCHEDULES.name} WHERE {restaurant} {of_these}"
     day_schedule = SERVICES.column("day_schedule")
-    cursor.execute(
-        f"DELETE FROM {SERVICES.name} WHERE {day_schedule} IN ({schedules} {of_these})", keys
-    )
+    cursor.execute(f"DELETE FROM {SERVICES.name} WHERE {day_schedule} IN ({schedules})", keys)
     cursor.execute(f"DELETE FROM {DAY_SCHEDULES.name} WHERE {restaurant} {of_these}", keys)
     DAY_SCHEDULES.insert(cursor, [row for write in writes for row in write.schedules])
     services = [(write.key, day, row) for write in writes for day, row in write.services]
-    if services:
-        cursor.execute(
-            f"SELECT {restaurant}, {DAY_SCHEDULES.column('key')}, {DAY_SCHEDULES.column('id')}"
-            f" FROM {DAY_SCHEDULES.name} WHERE {restaurant} {of_these}",
-            keys,
-        )
-        ids = {(owner, key): pk for owner, key, pk in cursor.fetchall()}
-        at = SERVICES.position("day_schedule")
-        SERVICES.insert(
-            cursor,
-            [(*row[:at], ids[owner, day], *row[at + 1 :]) for owner, day, row in services],
-        )
-    SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])
-    return [write.key not in existing for write in writes]
+    if not services:
+        return
+    # The services' foreign keys: the ids the new day schedules were given.
+    key = DAY_SCHEDULES.column("key")
+    cursor.execute(
+        f"SELECT {restaurant}, {key}, {schedule_id} FROM {DAY_SCHEDULES.name}"
+        f" WHERE {restaurant} {of_these}",
+        keys,
+    )
+    ids = {(owner, day): pk for owner, day, pk in cursor.fetchall()}
+    at = SERVICES.position("day_schedule")
+    SERVICES.insert(
+        cursor, [(*row[:at], ids[owner, day], *row[at + 1 :]) for owner, day, row in services]
+    )
