@@ -23,8 +23,9 @@ LATE_SECONDS = 0.5  # longer than a request can take to reach the platform
 # One statement takes a request from a budget, creating the budget on its
 # first use. SET and WHERE see the stored row as it was: the counters count up
 # within the current slice, and a new slice starts from what was carried.
-TAKE_SQL = """
-INSERT INTO {table} AS b (bucket, second, second_count, carry, "window", window_count, paused_until)
+TAKE_SQL = f"""
+INSERT INTO {RateBudget._meta.db_table} AS b
+    (bucket, second, second_count, carry, "window", window_count, paused_until)
 VALUES (%(bucket)s, %(second)s, 1, %(late)s, %(window)s, 1, 0)
 ON CONFLICT (bucket) DO UPDATE SET
     second_count = CASE WHEN b.second = %(second)s THEN b.second_count + 1
@@ -71,7 +72,7 @@ class DatabaseBudgets:
         # same statement through the ORM cost more than the request itself.
         with connections[router.db_for_write(RateBudget)].cursor() as cursor:
             cursor.execute(
-                TAKE_SQL.format(table=RateBudget._meta.db_table),
+                TAKE_SQL,
                 {
                     "bucket": bucket,
                     "now": now,

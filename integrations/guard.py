@@ -132,18 +132,17 @@ def _read_status():
 
 
 CONNECTIONS, HALTS = statements.Table(Connection), statements.Table(RequestHalt)
+# Hand-written, in one query: it runs before every request, and the two ORM
+# queries it replaces cost more CPU than the request itself (0.25 ms each).
+CALL_STATE_SQL = (
+    f"SELECT (SELECT {CONNECTIONS.column('status')} FROM {CONNECTIONS.name}"
+    f" WHERE {CONNECTIONS.column('restaurant')} = %s),"
+    f" (SELECT {HALTS.column('status')} FROM {HALTS.name} WHERE {HALTS.column('key')} = %s)"
+)
 
 
 def _call_state(restaurant_guid, halt_key):
-    """The restaurant's connection status and the call's halt status (each None if absent).
-
-    Hand-written, in one query: it runs before every request, and the two ORM
-    queries it replaces cost more CPU than the request itself (0.25 ms each)."""
-    sql = (
-        f"SELECT (SELECT {CONNECTIONS.column('status')} FROM {CONNECTIONS.name}"
-        f" WHERE {CONNECTIONS.column('restaurant')} = %s),"
-        f" (SELECT {HALTS.column('status')} FROM {HALTS.name} WHERE {HALTS.column('key')} = %s)"
-    )
+    """The restaurant's connection status and the call's halt status (each None if absent)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [CONNECTIONS.key("restaurant", restaurant_guid), halt_key])
+        cursor.execute(CALL_STATE_SQL, [CONNECTIONS.key("restaurant", restaurant_guid), halt_key])
         return cursor.fetchone()

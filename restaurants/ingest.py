@@ -114,16 +114,24 @@ class FreshnessStamps:
         # never matches another's and the two IN lists pair up. A restaurant
         # whose data changed in between (an import) is left unstamped.
         guids = list(pending)
-        for start in range(0, len(guids), 500):
-            batch = guids[start : start + 500]
-            Restaurant.objects.filter(
-                pk__in=batch, content_sha256__in=[pending[guid] for guid in batch]
-            ).update(last_fetched_at=timezone.now(), last_error="", last_error_at=None)
+        for start in range(0, len(guids), STAMPS_PER_UPDATE):
+            batch = guids[start : start + STAMPS_PER_UPDATE]
+            hashes = [pending[guid] for guid in batch]
+            _stamp_fresh(Restaurant.objects.filter(pk__in=batch, content_sha256__in=hashes))
+
+
+# Two IN lists and three values stay within SQLite's smallest variable limit (999).
+STAMPS_PER_UPDATE = 400
 
 
 def _touch_if_unchanged(guid, sha256, now):
-    return Restaurant.objects.filter(pk=guid, content_sha256=sha256).update(
-        last_fetched_at=now, last_error="", last_error_at=None
+    return _stamp_fresh(Restaurant.objects.filter(pk=guid, content_sha256=sha256), now)
+
+
+def _stamp_fresh(restaurants, now=None):
+    """Marks the restaurants fetched just now, their data confirmed: no error stands."""
+    return restaurants.update(
+        last_fetched_at=now or timezone.now(), last_error="", last_error_at=None
     )
 
 
@@ -177,6 +185,7 @@ def write_all(cursor, writes):
     guid = RESTAURANTS.column("guid")
     cursor.execute(f"SELECT {guid} FROM {RESTAURANTS.name} WHERE {guid} {of_these}", keys)
     existing = {row[0] for row in cursor.fetchall()}
+    # Every payload fills the same fields; those are what an existing row gets.
     RESTAURANTS.insert(cursor, [write.restaurant for write in writes], or_update=writes[0].values)
     _replace_schedules(cursor, writes, keys, of_these)
     SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])

@@ -3,16 +3,16 @@
 On SQLite a write transaction holds the one database-wide write lock. The ORM
 compiles each statement and converts each value while holding it, and every
 statement lets other threads take the interpreter before this one may go on:
-with a sync's 16 fetch threads, storing a restaurant held the lock 2.8 ms,
-then 0.9 ms with one statement per table per restaurant. Here the values are
-converted by the fields themselves (as the ORM does) before the transaction,
-and a transaction writes many restaurants with a few multi-row statements.
+with a sync's 16 fetch threads, storing a restaurant held the lock 2.8 ms.
+Here the values are converted by the fields themselves (as the ORM does)
+before the transaction, and a transaction writes many restaurants with a few
+multi-row statements.
 """
 
 from django.db import connection
 
 
-def quote(name):
+def _quote(name):
     return connection.ops.quote_name(name)
 
 
@@ -25,7 +25,7 @@ class Table:
 
     def __init__(self, model):
         self.meta = model._meta
-        self.name = quote(self.meta.db_table)
+        self.name = _quote(self.meta.db_table)
         self.fields = [field for field in self.meta.concrete_fields if not field.db_returning]
 
     def row(self, values):
@@ -42,7 +42,7 @@ class Table:
     def insert(self, cursor, rows, *, or_update=()):
         """Multi-row INSERTs; a row whose primary key exists has the fields named in
         `or_update` updated instead (it fails without them)."""
-        columns = ", ".join(quote(field.column) for field in self.fields)
+        columns = ", ".join(_quote(field.column) for field in self.fields)
         on_conflict = self._on_conflict(or_update) if or_update else ""
         size = max(1, connection.ops.bulk_batch_size(self.fields, rows))
         for start in range(0, len(rows), size):
@@ -56,10 +56,10 @@ class Table:
     def _on_conflict(self, names):
         columns = [self.column(name) for name in names]
         sets = ", ".join(f"{column} = excluded.{column}" for column in columns)
-        return f" ON CONFLICT ({quote(self.meta.pk.column)}) DO UPDATE SET {sets}"
+        return f" ON CONFLICT ({_quote(self.meta.pk.column)}) DO UPDATE SET {sets}"
 
     def column(self, field_name):
-        return quote(self.meta.get_field(field_name).column)
+        return _quote(self.meta.get_field(field_name).column)
 
 
 def _prepared(field, values):

@@ -76,7 +76,7 @@ class BatchWriter:
                 self._write_alone(write)
             return
         for write, new in zip(batch, created, strict=True):
-            self.on_written(write.guid, Outcome.CREATED if new else Outcome.CHANGED)
+            self._report(write, new)
 
     def _write_alone(self, write):
         try:
@@ -86,4 +86,7 @@ class BatchWriter:
             record_error(write.guid, f"Could not store the payload: {exc}")
             self.on_written(write.guid, Outcome.REFUSED)
             return
+        self._report(write, new)
+
+    def _report(self, write, new):
         self.on_written(write.guid, Outcome.CREATED if new else Outcome.CHANGED)

@@ -1,10 +1,19 @@
 """Writes handed to a BatchWriter and freshness stamps written later, many at once."""
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from restaurants.ingest import SNAPSHOTS, FreshnessStamps, Outcome, apply_restaurant_info
+from restaurants.ingest import (
+    SNAPSHOTS,
+    FreshnessStamps,
+    Outcome,
+    apply_restaurant_info,
+    write_all,
+)
 from restaurants.models import Restaurant, Snapshot
 from restaurants.write_batches import BatchWriter
 from tests.payloads import load_payload, with_change
@@ -43,6 +52,30 @@ def test_every_handed_over_restaurant_is_stored_and_reported():
     }
     assert set(Restaurant.objects.values_list("name", flat=True)) == {"After"}
     assert Snapshot.objects.count() == 4
+
+
+def statements_to_write(count):
+    writes = []
+    writer = SimpleNamespace(submit=writes.append)  # holds the prepared writes back
+    for n in range(count):
+        apply_restaurant_info(payload(n, "Before"))
+        apply_restaurant_info(payload(n, "After"), writer=writer)
+    with (
+        transaction.atomic(),
+        CaptureQueriesContext(connection) as captured,
+        connection.cursor() as cursor,  # opened while capturing, so its queries count
+    ):
+        write_all(cursor, writes)
+    return len(captured.captured_queries)
+
+
+def test_a_batch_of_five_restaurants_takes_as_many_statements_as_one():
+    one = statements_to_write(1)
+    Restaurant.objects.all().delete()
+    assert one > 0
+
+    assert statements_to_write(5) == one
+    assert set(Restaurant.objects.values_list("name", flat=True)) == {"After"}
 
 
 def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_data():
