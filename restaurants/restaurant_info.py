@@ -292,9 +292,12 @@ def _parse_day_schedules(payload):
 def _load_fields(source, table, prefix):
     values = {}
     for path, attribute, kind in table:
-        container = _object(source, path[:-1], prefix)
-        name = ".".join(filter(None, [prefix, *path]))
-        values[attribute] = _load(kind, container.get(path[-1]), name)
+        value = _object(source, path[:-1], prefix).get(path[-1])
+        try:
+            values[attribute] = None if value is None else kind.load(value)
+        except ValueError as exc:
+            # Named only on failure: a sync parses thousands of valid payloads.
+            raise PayloadError(".".join(filter(None, [prefix, *path])), str(exc)) from exc
     return values
 
 
