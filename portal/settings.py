@@ -226,7 +226,7 @@ TOAST_CIRCUIT_MAX_BACKOFF_SECONDS = env.int("TOAST_CIRCUIT_MAX_BACKOFF_SECONDS",
 
 # Sync -----------------------------------------------------------------------
 TOAST_SYNC_CONCURRENCY = env.int("TOAST_SYNC_CONCURRENCY", default=8)
-TOAST_SYNC_CHUNK_SIZE = env.int("TOAST_SYNC_CHUNK_SIZE", default=500)
+TOAST_SYNC_CHUNK_SIZE = env.int("TOAST_SYNC_CHUNK_SIZE", default=1000)
 TOAST_POLL_INTERVAL_MINUTES = env.int("TOAST_POLL_INTERVAL_MINUTES", default=360)
 TOAST_REFRESH_INTERVAL_MINUTES = env.int("TOAST_REFRESH_INTERVAL_MINUTES", default=1440)
 # Data older than this counts as stale on the dashboard.
