@@ -45,6 +45,17 @@ def test_404_is_not_retried(toast, sim):
     assert (failure.status_code, failure.will_retry) == (404, False)
 
 
+def test_a_redirect_is_an_error_not_followed_nor_read_as_data(toast, sim):
+    guid = connected_guids(sim)[0]
+    toast.tokens.get(toast.login)
+    control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 302})
+    with pytest.raises(errors.ApiError) as raised:
+        toast.restaurant_info(guid)
+    assert raised.value.status == 302
+    assert stats(sim)["requests"][RESTAURANT_PATH] == 1
+    assert ApiFailure.objects.get().will_retry is False
+
+
 def test_connection_refused_is_transient_and_recorded(sim):
     from tests.platform import make_client
 
