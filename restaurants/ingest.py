@@ -65,7 +65,7 @@ def apply_restaurant_info(
         return Outcome(Outcome.REFUSED, None, str(exc))
 
     try:
-        sha256 = restaurant_info.content_hash(payload)
+        sha256, text = restaurant_info.canonical_form(payload)
         if stamps is not None and stored_sha256 == sha256:
             stamps.add(guid, sha256)
             return Outcome(Outcome.UNCHANGED, str(guid))
@@ -78,7 +78,7 @@ def apply_restaurant_info(
         logger.warning("Refused RestaurantInfo for %s: %s", guid, exc)
         return Outcome(Outcome.REFUSED, str(guid), str(exc))
 
-    write = Write(parsed, payload, sha256, source, now)
+    write = Write(parsed, text, sha256, source, now)
     if writer is not None:
         writer.submit(write)
         return Outcome(Outcome.QUEUED, str(guid))
@@ -144,7 +144,7 @@ SNAPSHOTS = statements.Table(Snapshot)
 class Write:
     """One parsed payload's rows, converted before any transaction (see statements.py)."""
 
-    def __init__(self, parsed, payload, sha256, source, now):
+    def __init__(self, parsed, payload_text, sha256, source, now):
         guid = self.guid = parsed.guid
         self.key = RESTAURANTS.key("guid", guid)
         self.values = {
@@ -169,7 +169,7 @@ class Write:
             for position, service in enumerate(day.services)
         ]
         snapshot = {"restaurant": guid, "fetched_at": now, "source": source, "sha256": sha256}
-        self.snapshot = SNAPSHOTS.row({**snapshot, "payload": payload})
+        self.snapshot = SNAPSHOTS.row({**snapshot, "payload": statements.Converted(payload_text)})
 
     def run(self):
         """Writes the restaurant in a transaction of its own; True if it was new."""

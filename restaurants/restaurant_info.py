@@ -234,11 +234,12 @@ class ParsedRestaurantInfo:
     day_schedules: list
 
 
-def content_hash(payload):
-    """sha256 of the payload in a canonical form (key order does not count)."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_form(payload):
+    """(sha256, text) of the payload as compact JSON with sorted keys: key order does not
+    count. The hash says whether anything changed; a snapshot stores the text."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     try:
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(text.encode()).hexdigest(), text
     except UnicodeEncodeError:
         path = strict_json.lone_surrogate_path(payload)
         raise PayloadError(path, strict_json.NOT_UNICODE) from None

@@ -79,8 +79,19 @@ STORED_AS_IS = {
 }
 
 
+class Converted:
+    """A value already as the database stores it, such as JSON text."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
 def _prepared(field, as_is, values, database):
     value = values[field.name] if field.name in values else field.get_default()
     if (value is None and as_is) or type(value) is as_is:
         return value
+    if type(value) is Converted:
+        return value.value
     return field.get_db_prep_save(value, database)
