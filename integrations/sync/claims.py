@@ -30,11 +30,13 @@ class ChunkClaims:
         until = now + timedelta(seconds=settings.Q_CLUSTER["timeout"])
         claim = {"refreshing_until": until, "refreshing_by": self.owner}
         free = Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=now)
-        self.candidates.filter(free).update(**claim)
-        dead = [holder for holder in self._other_holders() if _dead(holder)]
-        if dead:
-            self.candidates.filter(refreshing_by__in=dead).update(**claim)
-        mine = self.candidates.filter(refreshing_by=self.owner)
+        claimed = self.candidates.filter(free).update(**claim)
+        if claimed < len(guids):  # held by others, or not connected
+            dead = [holder for holder in self._other_holders() if _dead(holder)]
+            if dead:
+                self.candidates.filter(refreshing_by__in=dead).update(**claim)
+        # The owner names this chunk's claims alone: no list of GUIDs to send again.
+        mine = Connection.objects.filter(refreshing_by=self.owner)
         # The stored hash of each claimed restaurant: nobody else writes it while claimed.
         self.hashes = {
             str(guid): sha256 or ""
@@ -53,7 +55,9 @@ class ChunkClaims:
         )
 
     def release_all(self):
-        self.release(self.hashes)
+        Connection.objects.filter(refreshing_by=self.owner).update(
+            refreshing_until=None, refreshing_by=""
+        )
 
     def _other_holders(self):
         held = self.candidates.exclude(refreshing_by__in=("", self.owner))

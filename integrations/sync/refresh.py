@@ -15,7 +15,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django_q.tasks import async_task
 
 from integrations.models import SyncRun
@@ -84,8 +84,7 @@ def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
             thread.join()
     finally:
         chunk.writer.close()  # every fetched restaurant is stored before its claim goes
-        chunk.claims.release_all()
-    chunk.flush(force=True)
+        chunk.flush(force=True, last=True)
     if chunk.paused:
         SyncRun.objects.filter(pk=run_id).update(error=str(chunk.paused)[:4000])
     return dict(chunk.totals)
@@ -131,16 +130,23 @@ class _Chunk:
             self.unflushed[outcome] += 1
             self.totals[outcome] += 1
 
-    def flush(self, force=False):
+    def flush(self, force=False, last=False):
+        """Writes the stamps, counts and claims gathered since the last flush in one
+        transaction (on SQLite, one turn at the write lock); the `last` one lets go
+        of every claim of the chunk."""
         with self.lock:
             if not force and time.monotonic() - self.flushed_at < FLUSH_EVERY_SECONDS:
                 return
             counts, self.unflushed = dict(self.unflushed), collections.Counter()
             done, self.done = self.done, []
             self.flushed_at = time.monotonic()
-        self.stamps.write()
-        self.claims.release(done)
-        runs.add(self.run_id, counts)
+        with transaction.atomic():
+            self.stamps.write()
+            if last:
+                self.claims.release_all()
+            else:
+                self.claims.release(done)
+            runs.add(self.run_id, counts)
         if self.on_progress:
             self.on_progress(counts)
 
