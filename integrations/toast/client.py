@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -72,6 +73,10 @@ class ToastClient:
                 "TOAST_API_HOSTNAME, TOAST_CLIENT_ID and TOAST_CLIENT_SECRET must be set"
             )
         self.base_url = base_url.rstrip("/")
+        try:
+            requests.Request("GET", self.base_url).prepare()
+        except requests.RequestException as exc:
+            raise errors.NotConfigured(f"TOAST_API_HOSTNAME is not a URL: {exc}") from exc
         self._credentials = {"clientId": client_id, "clientSecret": client_secret}
         self.session = session
         self.tokens = tokens
@@ -165,9 +170,7 @@ class ToastClient:
             headers["Authorization"] = f"Bearer {token.value}"
         if call.restaurant_guid:
             headers["Toast-Restaurant-External-ID"] = call.restaurant_guid
-        request = requests.Request(
-            call.method, self.base_url + call.path, params=call.params, json=json, headers=headers
-        ).prepare()
+        request = self._prepared(call, json, headers)
         try:
             # Straight to the session's pooled adapter: a Session's cookies, hooks
             # and redirects are of no use here, and cost a fifth of a request's CPU.
@@ -191,6 +194,18 @@ class ToastClient:
             raise self._error(
                 call, errors.MalformedResponse, "answered a body that is not JSON", kind="malformed"
             ) from exc
+
+    def _prepared(self, call, json, headers):
+        # Built part by part: requests' full URL preparation (parsing, IDNA,
+        # requoting) of a base URL checked once and a path of GUIDs cost as
+        # much CPU as the rest of the request's preparation together.
+        request = requests.PreparedRequest()
+        request.prepare_method(call.method)
+        query = f"?{urlencode(call.params)}" if call.params else ""
+        request.url = self.base_url + quote(call.path, safe="/") + query
+        request.prepare_headers(headers)
+        request.prepare_body(None, None, json)
+        return request
 
     def _http_error(self, call, response):
         body = _json_or_none(response)

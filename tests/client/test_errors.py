@@ -65,6 +65,11 @@ def test_connection_refused_is_transient_and_recorded(sim):
     assert set(ApiFailure.objects.values_list("kind", flat=True)) == {"connection"}
 
 
+def test_a_hostname_without_scheme_is_a_configuration_error_at_once(sim):
+    with pytest.raises(errors.NotConfigured, match="TOAST_API_HOSTNAME is not a URL"):
+        make_client(sim, base_url="ws-api.toasttab.com")
+
+
 def test_partners_pages_are_all_read(toast, sim):
     listed = list(toast.connected_restaurants(page_size=5))
     guids = [record["restaurantGuid"] for record in listed]
