@@ -8,6 +8,8 @@ Payload strings are nullable: the platform's `""` and `null` both come back
 out of an export as they went in.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -255,8 +257,24 @@ class ConnectionQuerySet(models.QuerySet):
     def connected(self):
         return self.filter(status=Connection.Status.CONNECTED)
 
+    def of(self, guids):
+        """The connections of these restaurants; a value that is no GUID matches none.
+        The GUIDs are parsed here once: the ORM's own handling of a list of 1,000
+        GUID strings took longer than the query."""
+        return self.filter(restaurant_id__in=_uuids(guids))
+
     def removed(self):
         return self.filter(status=Connection.Status.REMOVED)
+
+
+def _uuids(values):
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return parsed
 
 
 class Connection(models.Model):

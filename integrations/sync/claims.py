@@ -25,7 +25,7 @@ class ChunkClaims:
         # host:pid identifies a dead holder; the token keeps two chunks of one
         # process (the foreground command, tests) from releasing each other's.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.candidates = Connection.objects.connected().filter(pk__in=list(guids))
+        self.candidates = Connection.objects.connected().of(guids)
         now = timezone.now()
         until = now + timedelta(seconds=settings.Q_CLUSTER["timeout"])
         claim = {"refreshing_until": until, "refreshing_by": self.owner}
@@ -50,7 +50,7 @@ class ChunkClaims:
         return self.hashes[str(guid).lower()]
 
     def release(self, guids):
-        Connection.objects.filter(pk__in=list(guids), refreshing_by=self.owner).update(
+        Connection.objects.of(guids).filter(refreshing_by=self.owner).update(
             refreshing_until=None, refreshing_by=""
         )
 

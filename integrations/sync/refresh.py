@@ -39,7 +39,7 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
     connected = set(
         str(guid)
         for guid in Connection.objects.connected()
-        .filter(restaurant_id__in=wanted)
+        .of(wanted)
         .values_list("restaurant_id", flat=True)
     )
     wanted = [guid for guid in wanted if guid in connected]

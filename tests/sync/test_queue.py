@@ -34,8 +34,8 @@ def test_refresh_is_chunked_into_few_tasks(toast, sim, settings):
     guids = connected_guids(sim)
     for guid in guids:
         Connection.objects.create(restaurant=Restaurant.objects.create(guid=guid))
-    run = enqueue_refresh(guids + guids, trigger=SyncRun.Trigger.STAFF)
-    assert run.total == len(guids)  # each restaurant once
+    run = enqueue_refresh(guids + guids + ["not-a-guid"], trigger=SyncRun.Trigger.STAFF)
+    assert run.total == len(guids)  # each restaurant once, and nothing for what is no GUID
     assert get_broker().queue_size() == len(refresh.chunks(guids))
     get_broker().purge_queue()
 
