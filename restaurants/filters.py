@@ -6,12 +6,10 @@ whole list rather than an error. The definitions of "connected", "stale" and
 and the list they link to always agree.
 """
 
-import uuid
-
 from django.db.models import Q
 
 from restaurants import onboarding
-from restaurants.models import Restaurant, not_fetched_since, stale_cutoff
+from restaurants.models import Restaurant, as_uuid, not_fetched_since, stale_cutoff
 
 # value in the URL -> (label, ordering); the first is the default.
 SORTS = {
@@ -41,7 +39,7 @@ def apply(queryset, params):
     if search:
         queryset = queryset.filter(_search(search))
     queryset = _status(queryset, params.get("status"))
-    group = _uuid(params.get("group"))
+    group = as_uuid(params.get("group"))
     if group:
         queryset = queryset.filter(management_group_guid=group)
     if params.get("tz"):
@@ -75,13 +73,6 @@ def _search(text):
         # A GUID or a piece of one (Django handles hyphens on every database).
         query |= Q(guid__icontains=text)
     return query
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
 
 
 def _status(queryset, status):

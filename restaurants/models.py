@@ -261,20 +261,20 @@ class ConnectionQuerySet(models.QuerySet):
         """The connections of these restaurants; a value that is no GUID matches none.
         The GUIDs are parsed here once: the ORM's own handling of a list of 1,000
         GUID strings took longer than the query."""
-        return self.filter(restaurant_id__in=_uuids(guids))
+        return self.filter(restaurant_id__in=[g for g in map(as_uuid, guids) if g is not None])
 
     def removed(self):
         return self.filter(status=Connection.Status.REMOVED)
 
 
-def _uuids(values):
-    parsed = []
-    for value in values:
-        try:
-            parsed.append(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
-        except ValueError:
-            continue
-    return parsed
+def as_uuid(value):
+    """`value` as a UUID, or None when it is empty or no GUID."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 class Connection(models.Model):

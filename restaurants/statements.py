@@ -27,6 +27,7 @@ class Table:
         self.meta = model._meta
         self.name = _quote(self.meta.db_table)
         self.fields = [field for field in self.meta.concrete_fields if not field.db_returning]
+        self._columns = ", ".join(_quote(field.column) for field in self.fields)
         self._stored_as_is = [STORED_AS_IS.get(field.get_internal_type()) for field in self.fields]
 
     def row(self, values):
@@ -47,14 +48,13 @@ class Table:
     def insert(self, cursor, rows, *, or_update=()):
         """Multi-row INSERTs; a row whose primary key exists has the fields named in
         `or_update` updated instead (it fails without them)."""
-        columns = ", ".join(_quote(field.column) for field in self.fields)
         on_conflict = self._on_conflict(or_update) if or_update else ""
         size = max(1, connection.ops.bulk_batch_size(self.fields, rows))
         for start in range(0, len(rows), size):
             part = rows[start : start + size]
             values = ", ".join([f"({placeholders(len(self.fields))})"] * len(part))
             cursor.execute(
-                f"INSERT INTO {self.name} ({columns}) VALUES {values}{on_conflict}",
+                f"INSERT INTO {self.name} ({self._columns}) VALUES {values}{on_conflict}",
                 [value for row in part for value in row],
             )
 

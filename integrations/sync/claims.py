@@ -35,12 +35,10 @@ class ChunkClaims:
             dead = [holder for holder in self._other_holders() if _dead(holder)]
             if dead:
                 self.candidates.filter(refreshing_by__in=dead).update(**claim)
-        # The owner names this chunk's claims alone: no list of GUIDs to send again.
-        mine = Connection.objects.filter(refreshing_by=self.owner)
         # The stored hash of each claimed restaurant: nobody else writes it while claimed.
         self.hashes = {
             str(guid): sha256 or ""
-            for guid, sha256 in mine.values_list("pk", "restaurant__content_sha256")
+            for guid, sha256 in self._mine().values_list("pk", "restaurant__content_sha256")
         }
 
     def holds(self, guid):
@@ -50,14 +48,14 @@ class ChunkClaims:
         return self.hashes[str(guid).lower()]
 
     def release(self, guids):
-        Connection.objects.of(guids).filter(refreshing_by=self.owner).update(
-            refreshing_until=None, refreshing_by=""
-        )
+        self._mine().of(guids).update(refreshing_until=None, refreshing_by="")
 
     def release_all(self):
-        Connection.objects.filter(refreshing_by=self.owner).update(
-            refreshing_until=None, refreshing_by=""
-        )
+        self._mine().update(refreshing_until=None, refreshing_by="")
+
+    def _mine(self):
+        # The owner names this chunk's claims alone: no list of GUIDs to send again.
+        return Connection.objects.filter(refreshing_by=self.owner)
 
     def _other_holders(self):
         held = self.candidates.exclude(refreshing_by__in=("", self.owner))

@@ -1,9 +1,9 @@
 """Refreshing restaurants: fetch `RestaurantInfo` and store it through the one mapping.
 
 A refresh run is split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`
-restaurants, one queue task each (10,000 restaurants are 10 tasks, not 10,000);
-inside a chunk,
-`TOAST_SYNC_CONCURRENCY` threads fetch and store in parallel. Claims in the
+restaurants, one queue task each (10,000 restaurants are 10 tasks, not 10,000).
+Inside a chunk `TOAST_SYNC_CONCURRENCY` threads fetch, and one writer thread
+stores what changed in batches (restaurants/write_batches.py). Claims in the
 database (claims.py) mean the same restaurant is never refreshed twice at
 once, by any worker.
 """

@@ -12,10 +12,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RESTAURANT_PATH = "GET /restaurants/v1/restaurants/{guid}"
 
 
-def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(toast, sim):
+def every_restaurant_request_answers(status, toast, sim):
+    """A connected restaurant's GUID, once the platform answers `status` to every request
+    after the login."""
     guid = connected_guids(sim)[0]
     toast.tokens.get(toast.login)
-    control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 500})
+    control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": status})
+    return guid
+
+
+def test_5xx_is_retried_a_bounded_number_of_times_and_recorded(toast, sim):
+    guid = every_restaurant_request_answers(500, toast, sim)
     with pytest.raises(errors.TransientError) as raised:
         toast.restaurant_info(guid)
     assert raised.value.status == 500
@@ -46,9 +53,7 @@ def test_404_is_not_retried(toast, sim):
 
 
 def test_a_redirect_is_an_error_not_followed_nor_read_as_data(toast, sim):
-    guid = connected_guids(sim)[0]
-    toast.tokens.get(toast.login)
-    control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 302})
+    guid = every_restaurant_request_answers(302, toast, sim)
     with pytest.raises(errors.ApiError) as raised:
         toast.restaurant_info(guid)
     assert raised.value.status == 302
