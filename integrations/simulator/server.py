@@ -194,6 +194,10 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # one small answer, sent at once: no delayed-ACK stall
+    # Buffered: the status line, headers and body leave in one send when the
+    # request is done, as one segment the client reads at once (unbuffered,
+    # headers and body were two sends, and two reads on the client's side).
+    wbufsize = 1 << 16
     server_version = "ToastSimulator/1.0"
 
     def do_GET(self):
