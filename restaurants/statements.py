@@ -9,6 +9,9 @@ before the transaction, and a transaction writes many restaurants with a few
 multi-row statements.
 """
 
+import datetime
+import uuid
+
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
@@ -28,14 +31,14 @@ class Table:
         self.name = _quote(self.meta.db_table)
         self.fields = [field for field in self.meta.concrete_fields if not field.db_returning]
         self._columns = ", ".join(_quote(field.column) for field in self.fields)
-        self._stored_as_is = [STORED_AS_IS.get(field.get_internal_type()) for field in self.fields]
+        self._plans = [_plan(field) for field in self.fields]
 
     def row(self, values):
         """The row as converted parameters, in `fields` order; absent fields take defaults."""
         database = connections[DEFAULT_DB_ALIAS]  # the `connection` proxy costs a lookup per use
         return tuple(
-            _prepared(field, as_is, values, database)
-            for field, as_is in zip(self.fields, self._stored_as_is, strict=True)
+            _prepared(field, plan, values, database)
+            for field, plan in zip(self.fields, self._plans, strict=True)
         )
 
     def position(self, field_name):
@@ -67,16 +70,46 @@ class Table:
         return _quote(self.meta.get_field(field_name).column)
 
 
-# Fields whose conversion returns a value of this type (or None) unchanged; the
-# ORM's conversion of each, a few calls deep, was most of the cost of a row.
-STORED_AS_IS = {
-    "BooleanField": bool,
-    "CharField": str,
-    "FloatField": float,
-    "IntegerField": int,
-    "PositiveSmallIntegerField": int,
-    "TextField": str,
+# What the ORM's conversion of a value of the field's own type comes down to, a
+# few calls deep (it was most of the cost of a row): the value unchanged, or the
+# backend's adapter. None is None for every type here. A foreign key converts as
+# its target does.
+def _adapt_date(field, value, db):
+    return db.ops.adapt_datefield_value(value)
+
+
+def _adapt_datetime(field, value, db):
+    if value.tzinfo is None:  # the ORM warns and assumes the current time zone
+        return field.get_db_prep_save(value, db)
+    return db.ops.adapt_datetimefield_value(value)
+
+
+def _adapt_time(field, value, db):
+    return db.ops.adapt_timefield_value(value)
+
+
+def _adapt_uuid(field, value, db):
+    return value if db.features.has_native_uuid_field else value.hex
+
+
+SHORTCUTS = {
+    "BooleanField": (bool, None),
+    "CharField": (str, None),
+    "FloatField": (float, None),
+    "IntegerField": (int, None),
+    "PositiveSmallIntegerField": (int, None),
+    "TextField": (str, None),
+    "DateField": (datetime.date, _adapt_date),
+    "DateTimeField": (datetime.datetime, _adapt_datetime),
+    "TimeField": (datetime.time, _adapt_time),
+    "UUIDField": (uuid.UUID, _adapt_uuid),
 }
+_NO_SHORTCUT = (None, None)
+
+
+def _plan(field):
+    stored = field.target_field if field.is_relation else field
+    return SHORTCUTS.get(stored.get_internal_type(), _NO_SHORTCUT)
 
 
 class Converted:
@@ -88,10 +121,13 @@ class Converted:
         self.value = value
 
 
-def _prepared(field, as_is, values, database):
+def _prepared(field, plan, values, database):
     value = values[field.name] if field.name in values else field.get_default()
-    if (value is None and as_is) or type(value) is as_is:
-        return value
+    kind, adapt = plan
+    if type(value) is kind:
+        return value if adapt is None else adapt(field, value, database)
+    if value is None and kind is not None:
+        return None
     if type(value) is Converted:
         return value.value
     return field.get_db_prep_save(value, database)
