@@ -23,22 +23,27 @@ LATE_SECONDS = 0.5  # longer than a request can take to reach the platform
 # One statement takes a request from a budget, creating the budget on its
 # first use. SET and WHERE see the stored row as it was: the counters count up
 # within the current slice, and a new slice starts from what was carried.
+# A worker may store its take after another worker stored one of a later
+# slice (it read the clock first): that take counts in the stored, later slice
+# and in what it carries, so the budget never goes back to an earlier slice
+# (which would forget what the later one had sent).
 TAKE_SQL = f"""
 INSERT INTO {RateBudget._meta.db_table} AS b
     (bucket, second, second_count, carry, "window", window_count, paused_until)
 VALUES (%(bucket)s, %(second)s, 1, %(late)s, %(window)s, 1, 0)
 ON CONFLICT (bucket) DO UPDATE SET
-    second_count = CASE WHEN b.second = %(second)s THEN b.second_count + 1
+    second_count = CASE WHEN b.second >= %(second)s THEN b.second_count + 1
                         WHEN b.second = %(previous)s THEN b.carry + 1 ELSE 1 END,
-    carry = CASE WHEN b.second = %(second)s THEN b.carry + %(late)s ELSE %(late)s END,
-    window_count = CASE WHEN b."window" = %(window)s THEN b.window_count + 1 ELSE 1 END,
-    second = %(second)s,
-    "window" = %(window)s
+    carry = CASE WHEN b.second > %(second)s THEN b.carry + 1
+                 WHEN b.second = %(second)s THEN b.carry + %(late)s ELSE %(late)s END,
+    window_count = CASE WHEN b."window" >= %(window)s THEN b.window_count + 1 ELSE 1 END,
+    second = CASE WHEN b.second > %(second)s THEN b.second ELSE %(second)s END,
+    "window" = CASE WHEN b."window" > %(window)s THEN b."window" ELSE %(window)s END
 WHERE b.paused_until <= %(now)s
-  AND ((b.second = %(second)s AND b.second_count < %(per_second)s)
+  AND ((b.second >= %(second)s AND b.second_count < %(per_second)s)
        OR (b.second = %(previous)s AND b.carry < %(per_second)s)
-       OR b.second NOT IN (%(second)s, %(previous)s))
-  AND (b."window" <> %(window)s OR b.window_count < %(per_window)s)
+       OR b.second < %(previous)s)
+  AND (b."window" < %(window)s OR b.window_count < %(per_window)s)
 """
 
 
