@@ -46,16 +46,16 @@ def apply_restaurant_info(
     fetched_at=None,
     stored_sha256=None,
     stamps=None,
-    writer=None,
+    defer=None,
 ):
     """Stores one `RestaurantInfo` payload and says what it did.
 
     `stored_sha256`, when the caller has read it, spares a changed payload the
     UPDATE that would have found it unchanged (a write, and on SQLite a turn at
     the database-wide write lock); with `stamps` (FreshnessStamps) an unchanged
-    one costs no query at all until the stamps are written. With `writer`
-    (write_batches.BatchWriter) a changed one is handed over to be written with
-    others, and the writer reports what it did."""
+    one costs no query at all until the stamps are written. With `defer` a
+    changed one's `Write` is handed to it, to be written with others (see
+    write_batches.BatchWriter), and the outcome is QUEUED."""
     now = fetched_at or timezone.now()
     try:
         guid = restaurant_info.parse_guid(payload)
@@ -79,8 +79,8 @@ def apply_restaurant_info(
         return Outcome(Outcome.REFUSED, str(guid), str(exc))
 
     write = Write(parsed, text, sha256, source, now)
-    if writer is not None:
-        writer.submit(write)
+    if defer is not None:
+        defer(write)
         return Outcome(Outcome.QUEUED, str(guid))
     created = write.run()
     return Outcome(Outcome.CREATED if created else Outcome.CHANGED, str(guid))

@@ -1,10 +1,15 @@
-"""Writes prepared restaurants many to a transaction, from a thread of their own.
+"""Fetched restaurants checked, converted and stored many to a transaction, in a thread
+of their own.
 
 On SQLite every write transaction takes the one database-wide write lock, and
 the sync's fetch threads, each taking it for its own restaurant, spent most of
-their time waiting for it. Here they hand their prepared writes (ingest.Write)
-to one writer, which gathers them for up to GATHER_SECONDS and stores a batch
-with a few multi-row statements (ingest.write_all).
+their time waiting for it. Here they hand what they fetched to one writer,
+which gathers it for up to GATHER_SECONDS, runs it through the one mapping
+(ingest.apply_restaurant_info) and stores a batch with a few multi-row
+statements (ingest.write_all). The checking and converting is done here too,
+not in the fetch threads: a fetch thread's next request then waits for nothing
+but its guard and budget, and the interpreter lock changes hands less often
+(at 50 ms a request, 248 -> 270 restaurants/s).
 
 A batch is one transaction, so a stopped worker leaves no restaurant half
 written. If a batch fails, its restaurants are written one by one, so one
@@ -18,7 +23,7 @@ import time
 
 from django.db import connection, connections, transaction
 
-from .ingest import Outcome, record_error, write_all
+from .ingest import Outcome, apply_restaurant_info, record_error, write_all
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +35,19 @@ _CLOSE = object()
 
 
 class BatchWriter:
-    def __init__(self, on_written, name="restaurant-writer"):
-        """`on_written(guid, status)` hears an `Outcome` status for every write."""
+    def __init__(self, on_written, *, stamps=None, name="restaurant-writer"):
+        """`on_written(guid, status)` hears an `Outcome` status for every restaurant
+        submitted; unchanged ones go to `stamps` (ingest.FreshnessStamps) if given."""
         self.on_written = on_written
+        self.stamps = stamps
         self.queue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
-    def submit(self, write):
-        self.queue.put(write)
+    def submit(self, guid, payload, stored_sha256=None):
+        """Hands over restaurant `guid`'s fetched `RestaurantInfo`, with the content hash
+        stored for it when the caller has read it (see apply_restaurant_info)."""
+        self.queue.put((guid, payload, stored_sha256))
 
     def close(self):
         """Writes everything submitted so far, then stops the thread."""
@@ -56,11 +65,27 @@ class BatchWriter:
                     except queue.Empty:
                         break
                 closing = batch[-1] is _CLOSE
-                self._write([write for write in batch if write is not _CLOSE])
+                self._write(self._prepare(item for item in batch if item is not _CLOSE))
                 if closing:
                     return
         finally:
             connections.close_all()  # this thread's own connections
+
+    def _prepare(self, items):
+        """The changed restaurants' writes; every other outcome is reported at once."""
+        writes = []
+        for guid, payload, stored_sha256 in items:
+            try:
+                outcome = apply_restaurant_info(
+                    payload, stored_sha256=stored_sha256, stamps=self.stamps, defer=writes.append
+                )
+            except Exception:  # the database failed it: the others of the batch go on
+                logger.exception("Could not check RestaurantInfo for %s", guid)
+                self.on_written(guid, Outcome.REFUSED)
+                continue
+            if outcome.status != Outcome.QUEUED:
+                self.on_written(guid, outcome.status)
+        return writes
 
     def _write(self, batch):
         if not batch:

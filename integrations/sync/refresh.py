@@ -3,7 +3,7 @@
 A refresh run is split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`
 restaurants, one queue task each (10,000 restaurants are 10 tasks, not 10,000).
 Inside a chunk `TOAST_SYNC_CONCURRENCY` threads fetch, and one writer thread
-stores what changed in batches (restaurants/write_batches.py). Claims in the
+checks and stores what they fetched, in batches (restaurants/write_batches.py). Claims in the
 database (claims.py) mean the same restaurant is never refreshed twice at
 once, by any worker.
 """
@@ -21,7 +21,7 @@ from django_q.tasks import async_task
 from integrations.models import SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
-from restaurants.ingest import FreshnessStamps, Outcome, apply_restaurant_info, record_error
+from restaurants.ingest import FreshnessStamps, Outcome, record_error
 from restaurants.models import Connection
 from restaurants.write_batches import BatchWriter
 
@@ -99,7 +99,7 @@ class _Chunk:
         self.on_progress = on_progress
         self.claims = claims
         self.stamps = FreshnessStamps()
-        self.writer = BatchWriter(self.written, name=f"refresh-{run_id}-writer")
+        self.writer = BatchWriter(self.written, stamps=self.stamps, name=f"refresh-{run_id}-writer")
         self.lock = threading.Lock()
         self.done = []  # finished restaurants whose claims are not yet released
         self.unflushed = collections.Counter()
@@ -152,8 +152,8 @@ class _Chunk:
 
 
 def refresh_one(client, guid, chunk):
-    """Fetches and stores one restaurant; returns the outcome name for the run's counters,
-    or None when its write was handed to the chunk's writer."""
+    """Fetches one restaurant and hands it to the chunk's writer, which counts it once
+    stored (returns None); or returns the outcome name for the run's counters."""
     if not chunk.claims.holds(guid):
         return "skipped"  # removed, or another worker is refreshing it right now
     try:
@@ -171,13 +171,8 @@ def refresh_one(client, guid, chunk):
     if str(payload.get("guid", "")).lower() != str(guid).lower():
         record_error(guid, f"The platform answered the RestaurantInfo of {payload.get('guid')!r}")
         return "failed"
-    outcome = apply_restaurant_info(
-        payload,
-        stored_sha256=chunk.claims.stored_sha256(guid),
-        stamps=chunk.stamps,
-        writer=chunk.writer,
-    )
-    return None if outcome.status == Outcome.QUEUED else _counter(outcome.status)
+    chunk.writer.submit(guid, payload, chunk.claims.stored_sha256(guid))
+    return None
 
 
 def _counter(status):

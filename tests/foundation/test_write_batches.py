@@ -1,12 +1,12 @@
-"""Writes handed to a BatchWriter and freshness stamps written later, many at once."""
+"""Restaurants handed to a BatchWriter and freshness stamps written later, many at once."""
 
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from restaurants import write_batches
 from restaurants.ingest import (
     SNAPSHOTS,
     FreshnessStamps,
@@ -36,30 +36,62 @@ class Heard:
         self.outcomes[str(guid)] = status
 
 
-def test_every_handed_over_restaurant_is_stored_and_reported():
-    apply_restaurant_info(payload(1, "Before"))
-    heard = Heard()
-    writer = BatchWriter(heard)
-
-    queued = [apply_restaurant_info(payload(n, "After"), writer=writer) for n in (1, 2, 3)]
+def submit(writer, *payloads):
+    for submitted in payloads:
+        writer.submit(submitted["guid"], submitted)
     writer.close()
 
-    assert {outcome.status for outcome in queued} == {Outcome.QUEUED}
+
+def test_every_handed_over_restaurant_is_stored_and_reported():
+    apply_restaurant_info(payload(1, "Before"))
+    apply_restaurant_info(payload(4, "Same"))
+    heard = Heard()
+
+    submit(BatchWriter(heard), *(payload(n, "After") for n in (1, 2, 3)), payload(4, "Same"))
+
     assert heard.outcomes == {
         payload(1)["guid"]: Outcome.CHANGED,
         payload(2)["guid"]: Outcome.CREATED,
         payload(3)["guid"]: Outcome.CREATED,
+        payload(4)["guid"]: Outcome.UNCHANGED,
     }
-    assert set(Restaurant.objects.values_list("name", flat=True)) == {"After"}
-    assert Snapshot.objects.count() == 4
+    assert set(Restaurant.objects.values_list("name", flat=True)) == {"After", "Same"}
+    assert Snapshot.objects.count() == 5
+
+
+def test_a_refused_payload_is_reported_and_recorded_and_the_others_are_stored():
+    apply_restaurant_info(payload(1, "Last good"))
+    refused = with_change(payload(1), "location.latitude", 91)
+    heard = Heard()
+
+    submit(BatchWriter(heard), refused, payload(2))
+
+    assert heard.outcomes == {payload(1)["guid"]: Outcome.REFUSED, payload(2)["guid"]: "created"}
+    kept = Restaurant.objects.get(pk=payload(1)["guid"])
+    assert kept.name == "Last good"
+    assert kept.last_error.startswith("Refused payload: location.latitude")
+
+
+def test_unchanged_restaurants_are_stamped_fresh_only_with_the_other_stamps():
+    apply_restaurant_info(payload(1))
+    before = Restaurant.objects.get(pk=payload(1)["guid"])
+    stamps, heard = FreshnessStamps(), Heard()
+
+    writer = BatchWriter(heard, stamps=stamps)
+    writer.submit(payload(1)["guid"], payload(1), before.content_sha256)
+    writer.close()
+
+    assert heard.outcomes == {payload(1)["guid"]: Outcome.UNCHANGED}
+    assert Restaurant.objects.get(pk=before.pk).last_fetched_at == before.last_fetched_at
+    stamps.write()
+    assert Restaurant.objects.get(pk=before.pk).last_fetched_at > before.last_fetched_at
 
 
 def statements_to_write(count):
     writes = []
-    writer = SimpleNamespace(submit=writes.append)  # holds the prepared writes back
     for n in range(count):
         apply_restaurant_info(payload(n, "Before"))
-        apply_restaurant_info(payload(n, "After"), writer=writer)
+        apply_restaurant_info(payload(n, "After"), defer=writes.append)  # held back
     with (
         transaction.atomic(),
         CaptureQueriesContext(connection) as captured,
@@ -78,23 +110,26 @@ def test_a_batch_of_five_restaurants_takes_as_many_statements_as_one():
     assert set(Restaurant.objects.values_list("name", flat=True)) == {"After"}
 
 
-def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_data():
+def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_data(
+    monkeypatch,
+):
     apply_restaurant_info(payload(2, "Last good"))
     heard = Heard()
-    writer = BatchWriter(heard)
-    held = []
-    writer.submit = held.append  # hold the writes back to break one before they run
-    for n in (1, 2, 3):
-        apply_restaurant_info(payload(n, "New"), writer=writer)
-    broken = held[1]
-    # A snapshot of a restaurant that does not exist: the database refuses the
-    # foreign key when the transaction commits.
-    at = SNAPSHOTS.position("restaurant")
-    missing = SNAPSHOTS.key("restaurant", uuid.uuid4())
-    broken.snapshot = (*broken.snapshot[:at], missing, *broken.snapshot[at + 1 :])
-    for write in held:
-        writer.queue.put(write)
-    writer.close()
+
+    def break_the_second(submitted, defer, **kwargs):
+        def broken(write):
+            if write.guid == uuid.UUID(payload(2)["guid"]):
+                # A snapshot of a restaurant that does not exist: the database
+                # refuses the foreign key when the transaction commits.
+                at = SNAPSHOTS.position("restaurant")
+                missing = SNAPSHOTS.key("restaurant", uuid.uuid4())
+                write.snapshot = (*write.snapshot[:at], missing, *write.snapshot[at + 1 :])
+            defer(write)
+
+        return apply_restaurant_info(submitted, defer=broken, **kwargs)
+
+    monkeypatch.setattr(write_batches, "apply_restaurant_info", break_the_second)
+    submit(BatchWriter(heard), *(payload(n, "New") for n in (1, 2, 3)))
 
     assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
     assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
