@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django_q.brokers import get_broker
+from django_q.signing import SignedPackage
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_discovery, enqueue_refresh, refresh
@@ -34,10 +35,28 @@ def test_refresh_is_chunked_into_few_tasks(toast, sim, settings):
     guids = connected_guids(sim)
     for guid in guids:
         Connection.objects.create(restaurant=Restaurant.objects.create(guid=guid))
-    run = enqueue_refresh(guids + guids + ["not-a-guid"], trigger=SyncRun.Trigger.STAFF)
+    given = guids + [guid.upper() for guid in guids] + ["not-a-guid"]
+    run = enqueue_refresh(given, trigger=SyncRun.Trigger.STAFF)
     assert run.total == len(guids)  # each restaurant once, and nothing for what is no GUID
     assert get_broker().queue_size() == len(refresh.chunks(guids))
     get_broker().purge_queue()
+
+
+def test_only_connected_restaurants_are_queued_however_their_guids_are_written(toast, sim):
+    get_broker().purge_queue()
+    guids = connected_guids(sim)[:3]
+    for guid in guids:
+        Connection.objects.create(restaurant=Restaurant.objects.create(guid=guid))
+    Connection.objects.filter(restaurant_id=guids[1]).update(status=Connection.Status.REMOVED)
+
+    run = enqueue_refresh([guids[0].upper(), guids[1], guids[2]], trigger=SyncRun.Trigger.STAFF)
+
+    assert run.total == 2
+    broker = get_broker()
+    tasks = [task for _ in range(broker.queue_size()) for task in broker.dequeue()]
+    chunks = [SignedPackage.loads(payload)["args"][1] for _, payload in tasks]
+    assert sorted(guid for chunk in chunks for guid in chunk) == sorted([guids[0], guids[2]])
+    broker.purge_queue()
 
 
 @pytest.mark.parametrize(
