@@ -3,9 +3,9 @@
 A refresh run is split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`
 restaurants, one queue task each (10,000 restaurants are 10 tasks, not 10,000).
 Inside a chunk `TOAST_SYNC_CONCURRENCY` threads fetch, and one writer thread
-checks and stores what they fetched, in batches (restaurants/write_batches.py). Claims in the
-database (claims.py) mean the same restaurant is never refreshed twice at
-once, by any worker.
+checks and stores what they fetched, in batches (restaurants/write_batches.py).
+Claims in the database (claims.py) mean the same restaurant is never refreshed
+twice at once, by any worker.
 """
 
 import collections

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from restaurants import write_batches
@@ -158,3 +158,19 @@ def test_stamps_are_written_together_except_for_a_restaurant_changed_in_between(
     first, second = (uuid.UUID(payload(n)["guid"]) for n in (1, 2))
     assert after[first] > before[first]
     assert after[second] == imported
+
+
+def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(monkeypatch):
+    heard = Heard()
+
+    def failing_for_the_second(submitted, **kwargs):
+        if submitted["guid"] == payload(2)["guid"]:
+            raise DatabaseError("disk I/O error")
+        return apply_restaurant_info(submitted, **kwargs)
+
+    monkeypatch.setattr(write_batches, "apply_restaurant_info", failing_for_the_second)
+    submit(BatchWriter(heard), *(payload(n) for n in (1, 2, 3)))
+
+    assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
+    assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
+    assert Restaurant.objects.count() == 2
