@@ -16,6 +16,7 @@ written. If a batch fails, its restaurants are written one by one, so one
 restaurant the database refuses cannot keep the others from being stored.
 """
 
+import contextlib
 import logging
 import queue
 import threading
@@ -31,7 +32,14 @@ MAX_BATCH = 100  # restaurants per transaction: bounds how long the lock is held
 # A batch waits this long for more restaurants after its first: the more a
 # transaction writes, the fewer statements and turns at the lock per restaurant.
 GATHER_SECONDS = 0.05
+# At most this many fetched restaurants wait for the writer: a database slower
+# than the platform slows the fetch threads down instead of filling memory.
+MAX_WAITING = 4 * MAX_BATCH
 _CLOSE = object()
+
+
+class WriterStopped(RuntimeError):
+    """The writer thread has ended (its database failed): nothing more can be stored."""
 
 
 class BatchWriter:
@@ -40,19 +48,28 @@ class BatchWriter:
         submitted; unchanged ones go to `stamps` (ingest.FreshnessStamps) if given."""
         self.on_written = on_written
         self.stamps = stamps
-        self.queue = queue.SimpleQueue()
+        self.queue = queue.Queue(MAX_WAITING)
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
     def submit(self, guid, payload, stored_sha256=None):
         """Hands over restaurant `guid`'s fetched `RestaurantInfo`, with the content hash
-        stored for it when the caller has read it (see apply_restaurant_info)."""
-        self.queue.put((guid, payload, stored_sha256))
+        stored for it when the caller has read it (see apply_restaurant_info); waits
+        while MAX_WAITING restaurants wait already."""
+        self._put((guid, payload, stored_sha256))
 
     def close(self):
         """Writes everything submitted so far, then stops the thread."""
-        self.queue.put(_CLOSE)
+        with contextlib.suppress(WriterStopped):
+            self._put(_CLOSE)
         self.thread.join()
+
+    def _put(self, item):
+        while self.thread.is_alive():  # a full queue of a stopped writer never drains
+            with contextlib.suppress(queue.Full):
+                self.queue.put(item, timeout=0.5)
+                return
+        raise WriterStopped(f"{self.thread.name} has stopped")
 
     def _run(self):
         try:

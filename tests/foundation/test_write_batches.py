@@ -1,5 +1,6 @@
 """Restaurants handed to a BatchWriter and freshness stamps written later, many at once."""
 
+import threading
 import uuid
 
 import pytest
@@ -174,3 +175,45 @@ def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(m
     assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
     assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
     assert Restaurant.objects.count() == 2
+
+
+def test_the_fetch_side_waits_while_the_writer_is_behind(monkeypatch):
+    monkeypatch.setattr(write_batches, "MAX_BATCH", 1)
+    monkeypatch.setattr(write_batches, "MAX_WAITING", 2)
+    go_on = threading.Event()
+
+    def slow(submitted, **kwargs):
+        go_on.wait(10)  # a database far slower than the platform
+        return apply_restaurant_info(submitted, **kwargs)
+
+    monkeypatch.setattr(write_batches, "apply_restaurant_info", slow)
+    heard = Heard()
+    writer = BatchWriter(heard)
+    fetching = threading.Thread(
+        target=lambda: [writer.submit(p["guid"], p) for p in map(payload, range(10))]
+    )
+    fetching.start()
+    fetching.join(0.5)
+    waiting = writer.queue.qsize()
+    blocked = fetching.is_alive()
+    go_on.set()
+    fetching.join(10)
+    writer.close()
+
+    assert blocked and waiting == 2  # the writer has 1, 2 wait, 7 are not fetched yet
+    assert Restaurant.objects.count() == 10 and len(heard.outcomes) == 10
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_stopped_writer_refuses_more_restaurants_instead_of_hanging(monkeypatch):
+    def database_down(self, items):
+        raise DatabaseError("the database is gone")
+
+    monkeypatch.setattr(BatchWriter, "_prepare", database_down)
+    writer = BatchWriter(Heard())
+    writer.submit(payload(1)["guid"], payload(1))
+    writer.thread.join(5)
+
+    with pytest.raises(write_batches.WriterStopped):
+        writer.submit(payload(2)["guid"], payload(2))
+    writer.close()  # returns: nothing left to wait for
