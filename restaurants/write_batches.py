@@ -85,6 +85,8 @@ class BatchWriter:
                 self._write(self._prepare(item for item in batch if item is not _CLOSE))
                 if closing:
                     return
+        except Exception:  # the database failed even for one restaurant alone
+            logger.exception("%s stopped: what it held is not stored", self.thread.name)
         finally:
             connections.close_all()  # this thread's own connections
 

@@ -23,7 +23,7 @@ from integrations.platform import get_client
 from integrations.toast import errors
 from restaurants.ingest import FreshnessStamps, Outcome, record_error
 from restaurants.models import Connection, as_uuid
-from restaurants.write_batches import BatchWriter
+from restaurants.write_batches import BatchWriter, WriterStopped
 
 from . import runs
 from .claims import ChunkClaims
@@ -124,6 +124,8 @@ class _Chunk:
                 if outcome:  # else the writer counts it once written
                     self.count(guid, outcome)
                 self.flush()
+        except WriterStopped:
+            return  # logged by the writer; the run is left to the abandoned-run sweep
         finally:
             connections.close_all()  # this thread's own database connections
 

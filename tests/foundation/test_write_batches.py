@@ -204,8 +204,7 @@ def test_the_fetch_side_waits_while_the_writer_is_behind(monkeypatch):
     assert Restaurant.objects.count() == 10 and len(heard.outcomes) == 10
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-def test_a_stopped_writer_refuses_more_restaurants_instead_of_hanging(monkeypatch):
+def test_a_stopped_writer_refuses_more_restaurants_instead_of_hanging(monkeypatch, caplog):
     def database_down(self, items):
         raise DatabaseError("the database is gone")
 
@@ -213,6 +212,8 @@ def test_a_stopped_writer_refuses_more_restaurants_instead_of_hanging(monkeypatc
     writer = BatchWriter(Heard())
     writer.submit(payload(1)["guid"], payload(1))
     writer.thread.join(5)
+
+    assert "restaurant-writer stopped: what it held is not stored" in caplog.text
 
     with pytest.raises(write_batches.WriterStopped):
         writer.submit(payload(2)["guid"], payload(2))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
 from integrations.models import SyncRun
@@ -10,6 +11,7 @@ from integrations.sync import jobs, refresh, runs
 from integrations.sync.claims import ChunkClaims
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
 from restaurants.restaurant_info import export
+from restaurants.write_batches import BatchWriter
 from tests.payloads import pruned
 from tests.platform import connected_guids, control, stats
 
@@ -148,3 +150,22 @@ def test_removed_restaurant_is_skipped_and_keeps_its_data(toast, sim):
     assert counts == {"skipped": 1, "unchanged": len(guids) - 1}
     assert guids[0] not in stats(sim)["restaurant_requests"]
     assert Restaurant.objects.get(pk=guids[0]).has_data
+
+
+def test_a_chunk_whose_writer_stopped_stops_fetching(toast, sim, monkeypatch, settings):
+    _discover(toast)
+    guids = _connected()
+    settings.TOAST_SYNC_CONCURRENCY = 1
+
+    def database_down(self, items):
+        raise DatabaseError("the database is gone")
+
+    monkeypatch.setattr(BatchWriter, "_prepare", database_down)
+    control(sim, "PUT", "faults", json={"latency_ms": 40})  # the writer fails first
+    before = stats(sim)["requests"].get("GET /restaurants/v1/restaurants/{guid}", 0)
+    run, _ = _refresh(toast, guids)
+
+    fetched = stats(sim)["requests"]["GET /restaurants/v1/restaurants/{guid}"] - before
+    assert fetched < len(guids)  # no requests made for restaurants that cannot be stored
+    assert run.status == SyncRun.Status.RUNNING  # left to the abandoned-run sweep
+    assert not Connection.objects.exclude(refreshing_by="").exists()  # claims let go
