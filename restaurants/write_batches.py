@@ -98,9 +98,9 @@ class BatchWriter:
                 outcome = apply_restaurant_info(
                     payload, stored_sha256=stored_sha256, stamps=self.stamps, defer=writes.append
                 )
-            except Exception:  # the database failed it: the others of the batch go on
+            except Exception as exc:  # the others of the batch go on
                 logger.exception("Could not check RestaurantInfo for %s", guid)
-                self.on_written(guid, Outcome.REFUSED)
+                self._refuse(guid, f"Could not check the payload: {exc}")
                 continue
             if outcome.status != Outcome.QUEUED:
                 self.on_written(guid, outcome.status)
@@ -127,10 +127,14 @@ class BatchWriter:
             new = write.run()
         except Exception as exc:
             logger.exception("Could not store RestaurantInfo for %s", write.guid)
-            record_error(write.guid, f"Could not store the payload: {exc}")
-            self.on_written(write.guid, Outcome.REFUSED)
+            self._refuse(write.guid, f"Could not store the payload: {exc}")
             return
         self._report(write, new)
+
+    def _refuse(self, guid, message):
+        """A failure no payload check foresaw, shown on the restaurant and reported."""
+        record_error(guid, message)
+        self.on_written(guid, Outcome.REFUSED)
 
     def _report(self, write, new):
         self.on_written(write.guid, Outcome.CREATED if new else Outcome.CHANGED)

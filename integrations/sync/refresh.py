@@ -54,7 +54,7 @@ def _connected(guids):
     """The connected ones of `guids`, each once, as GUID text in the order given; what
     is no GUID is left out."""
     wanted = list(dict.fromkeys(guid for guid in map(as_uuid, guids) if guid is not None))
-    connected = Connection.objects.connected().filter(restaurant_id__in=wanted)
+    connected = Connection.objects.connected().of(wanted)
     # Usually all of them are: then no list comes back (reading 2,000 GUIDs back
     # was half of what queueing a refresh took).
     if connected.count() < len(wanted):

@@ -174,7 +174,11 @@ def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(m
 
     assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
     assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
-    assert Restaurant.objects.count() == 2
+    # Two stored (the failed one is only a row with its error, no data or snapshot).
+    assert Snapshot.objects.count() == 2
+    failed = Restaurant.objects.get(pk=payload(2)["guid"])
+    assert failed.last_error == "Could not check the payload: disk I/O error"
+    assert failed.name is None
 
 
 def test_the_fetch_side_waits_while_the_writer_is_behind(monkeypatch):

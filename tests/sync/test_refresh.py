@@ -152,6 +152,8 @@ def test_removed_restaurant_is_skipped_and_keeps_its_data(toast, sim):
     assert Restaurant.objects.get(pk=guids[0]).has_data
 
 
+# A fetch thread that met the stopped writer ends quietly, without a traceback.
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_chunk_whose_writer_stopped_stops_fetching(toast, sim, monkeypatch, settings):
     _discover(toast)
     guids = _connected()
