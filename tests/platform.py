@@ -112,11 +112,12 @@ def worker_env(api_url, **extra):
 
 @contextlib.contextmanager
 def qcluster(api_url, workers=2, ready_seconds=0, **extra):
-    """A real `manage.py qcluster` against this database and the simulator at `api_url`."""
+    """A real `manage.py qcluster` against this database and the simulator at `api_url`;
+    `extra` sets more of its environment (`Q_ORM_POLL_SECONDS` too)."""
     process = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=settings.BASE_DIR,
-        env=worker_env(api_url, Q_WORKERS=workers, Q_ORM_POLL_SECONDS=0.05, **extra),
+        env=worker_env(api_url, **{"Q_WORKERS": workers, "Q_ORM_POLL_SECONDS": 0.05, **extra}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
