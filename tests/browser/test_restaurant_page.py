@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connections
 
 from integrations.models import SyncRun
 from integrations.sync import runs
@@ -58,6 +59,10 @@ def browser_page(live_server, monkeypatch):
         page.context.route("**/*", guard)
         yield page
         browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connections
+        # apart from the ones it sees after; left open, PostgreSQL would refuse
+        # to drop the test database ("accessed by other users").
+        connections.close_all()
 
 
 def _sign_in(page, live_server):
