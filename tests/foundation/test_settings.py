@@ -1,10 +1,12 @@
 """Settings come from the environment; production settings pass Django's deploy check."""
 
 import os
+import re
 import secrets
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -77,3 +79,23 @@ def test_one_migrate_creates_the_sqlite_budgets_file_beside_the_database(tmp_pat
     assert "integrations_ratebudget" not in tables["portal.sqlite3"]
     assert "restaurants_restaurant" in tables["portal.sqlite3"]
     assert "restaurants_restaurant" not in tables["budgets-portal.sqlite3"]
+
+
+# What the portal reads from the environment: `env.int("NAME", ...)` and the like in
+# the settings, `os.environ.get("NAME")` or a `..._VARIABLE = "NAME"` elsewhere.
+READS = re.compile(r'(?:\benv(?:\.\w+)?\(|environ\.get\(|_VARIABLE = )\s*"([A-Z][A-Z0-9_]+)"')
+
+
+def test_every_setting_read_from_the_environment_is_in_env_example():
+    base = Path(settings.BASE_DIR)
+    read = {
+        name
+        for package in ("portal", "restaurants", "integrations")
+        for source in (base / package).rglob("*.py")
+        for name in READS.findall(source.read_text())
+    }
+    example = (base / ".env.example").read_text()
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+
+    assert {"DATABASE_URL", "TOAST_SYNC_CONCURRENCY", "DJANGO_SUPERUSER_PASSWORD"} <= read
+    assert sorted(read - documented) == []
