@@ -46,6 +46,29 @@ class Faults:
 
 
 @dataclass
+class Published:
+    """The platform as its own published material shows it (guide examples, OpenAPI
+    files, captured payloads), where that differs from the reference text. Every
+    option is off by default, so the simulator serves the reference's reading;
+    tests switch them on to meet what a real partner meets."""
+
+    # connectedRestaurants answered as the OpenAPI file types it: an array of pages.
+    pages_as_array: bool = False
+    # partner_removed events carry the modifiedDate of the original partner_added.
+    removal_keeps_added_date: bool = False
+    # webhook details with string coordinates, nulls, the field table's
+    # `restaurantLongtitude` spelling and unknown fields such as `scopes`.
+    loose_webhook_details: bool = False
+    # each webhook is delivered again after a (scaled) 5 and 10 minutes, with
+    # Toast-Attempt-Number; 0 sends no re-delivery.
+    redelivery_minute_seconds: float = 0.0
+    # RestaurantInfo as captured from real restaurants (long day-schedule keys,
+    # services without `overnight`, empty delivery areas, null minimums, empty
+    # URLs, missing sections).
+    captured_deviations: bool = False
+
+
+@dataclass
 class SimulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
@@ -61,6 +84,7 @@ class SimulatorConfig:
     rate_per_window: int = 10_000
     rate_window_seconds: int = 900
     faults: Faults = field(default_factory=Faults)
+    published: Published = field(default_factory=Published)
 
 
 def _instant(text):
