@@ -31,13 +31,16 @@ def simulator():
 
 @pytest.fixture
 def sim(simulator):
-    """The module's simulator, with faults off, tokens revoked and counters at zero."""
+    """The module's simulator, with faults off, the reference's shapes, tokens revoked
+    and counters at zero."""
     control(simulator, "PUT", "faults", json={})
+    control(simulator, "PUT", "published", json={})
     control(simulator, "POST", "tokens/revoke")
     control(simulator, "POST", "stats/reset")
     cache.clear()
     yield simulator
     control(simulator, "PUT", "faults", json={})
+    control(simulator, "PUT", "published", json={})
 
 
 @pytest.fixture

@@ -75,8 +75,9 @@ def page_offset(token):
     return offset if kind == "o" and offset >= 0 else None
 
 
-def connected_page(records, query, base_url):
-    """One `PaginatedResponse` page and its `Link` header, or an error answer."""
+def connected_page(records, query, base_url, published):
+    """One `PaginatedResponse` page and its `Link` header, or an error answer; in the
+    shapes of the platform's published material where `published` says so."""
     try:
         size = int(query.get("pageSize", "100"))
     except ValueError:
@@ -105,4 +106,6 @@ def connected_page(records, query, base_url):
         params = {k: v for k, v in query.items() if k != "pageToken"}
         params["pageToken"] = body["nextPageToken"]
         headers["Link"] = f'<{base_url}{CONNECTED}?{urlencode(params)}>; rel="next"'
-    return Answer(200, body, headers)
+        if published.next_page_in_link_only:
+            body["nextPageToken"] = None
+    return Answer(200, [body] if published.pages_as_array else body, headers)

@@ -18,15 +18,15 @@ class Faults:
     outage_end: datetime.datetime | None = None
     malformed_rate: float = 0.0  # fraction of RestaurantInfo bodies that are broken
     token_ttl: int | None = None  # overrides the configured token lifetime
+    # endpoint (path template, e.g. /partners/v1/connectedRestaurants) -> the status
+    # every request there is answered with, after the token check: a 403 is an
+    # account without that endpoint's permission, a 404 an endpoint gone.
+    endpoint_status: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data):
         """Faults from a JSON object (ISO instants for the outage); unknown keys refused."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown fault options: {', '.join(sorted(unknown))}")
-        values = dict(data)
+        values = _known(cls, data, "fault")
         for name in ("outage_start", "outage_end"):
             if values.get(name):
                 values[name] = _instant(values[name])
@@ -66,6 +66,16 @@ class Published:
     # services without `overnight`, empty delivery areas, null minimums, empty
     # URLs, missing sections).
     captured_deviations: bool = False
+    # connectedRestaurants names the next page in its Link header alone (no
+    # nextPageToken in the body), as the guide allows.
+    next_page_in_link_only: bool = False
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(**_known(cls, data, "published"))
+
+    def to_json(self):
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -85,6 +95,14 @@ class SimulatorConfig:
     rate_window_seconds: int = 900
     faults: Faults = field(default_factory=Faults)
     published: Published = field(default_factory=Published)
+
+
+def _known(cls, data, what):
+    """`data` as keyword arguments of `cls`; a key that is none of its fields is refused."""
+    unknown = set(data) - {f.name for f in fields(cls)}
+    if unknown:
+        raise ValueError(f"unknown {what} options: {', '.join(sorted(unknown))}")
+    return dict(data)
 
 
 def _instant(text):

@@ -5,7 +5,7 @@ import json
 import re
 
 from . import api
-from .config import Faults
+from .config import Faults, Published
 
 PREFIX = "/_simulator/"
 RESTAURANT_ACTION = re.compile(r"^restaurants/(?P<guid>[^/]+)/(?P<action>[a-z]+)$")
@@ -46,6 +46,15 @@ def _get_faults(sim, data):
 def _put_faults(sim, data):
     sim.faults.replace(Faults.from_json(data))
     return api.Answer(200, sim.faults.faults.to_json())
+
+
+def _get_published(sim, data):
+    return api.Answer(200, sim.config.published.to_json())
+
+
+def _put_published(sim, data):
+    sim.config.published = Published.from_json(data)
+    return api.Answer(200, sim.config.published.to_json())
 
 
 def _revoke(sim, data):
@@ -101,6 +110,8 @@ ROUTES = {
     ("POST", "stats/reset"): _reset_stats,
     ("GET", "faults"): _get_faults,
     ("PUT", "faults"): _put_faults,
+    ("GET", "published"): _get_published,
+    ("PUT", "published"): _put_published,
     ("POST", "tokens/revoke"): _revoke,
     ("GET", "restaurants"): _restaurants,
     ("POST", "restaurants"): _create,

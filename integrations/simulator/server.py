@@ -113,6 +113,9 @@ class Simulator:
             return api.error(405, "GET only")
         if not self.tokens.valid(_bearer(headers)):
             return api.error(401, "Access token is missing, expired or not valid")
+        status = self.faults.faults.endpoint_status.get(api.template(path))
+        if status:
+            return api.error(status, f"{path} is not available to this client")
         if path == api.PARTNER_RESTAURANTS:
             return self._partner_restaurants(query)
         if path == api.CONNECTED:
@@ -158,7 +161,8 @@ class Simulator:
 
     def _connected(self, query):
         since, problem = self._since(query)
-        return problem or api.connected_page(self.world.connected_records(since), query, self.url)
+        records = self.world.connected_records(since)
+        return problem or api.connected_page(records, query, self.url, self.config.published)
 
     def _restaurant(self, guid, query, restaurant):
         world = self.world

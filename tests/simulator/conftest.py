@@ -16,13 +16,16 @@ def sim():
 
 @pytest.fixture
 def api(sim):
-    """A logged-in requests session for the simulator, with faults off."""
+    """A logged-in requests session for the simulator, with faults off and the
+    reference's shapes."""
     control(sim, "PUT", "faults", json={})
+    control(sim, "PUT", "published", json={})
     session = requests.Session()
     token = login(sim.url, sim.client_id, sim.client_secret)
     session.headers["Authorization"] = f"Bearer {token}"
     yield session
     control(sim, "PUT", "faults", json={})
+    control(sim, "PUT", "published", json={})
 
 
 def get(api, sim, path, restaurant=None, **params):

@@ -42,6 +42,13 @@ def test_connected_restaurants_page(api, sim):
     _check(body, "PaginatedResponse", "partners", "PaginatedResponse")
 
 
+def test_connected_restaurants_as_the_openapi_file_types_them(api, sim):
+    control(sim, "PUT", "published", json={"pages_as_array": True})
+    body = get(api, sim, "/partners/v1/connectedRestaurants", pageSize=7).json()
+    assert len(body) == 1 and len(body[0]["results"]) == 7
+    _check(body, "PaginatedResponseList", "partners", "PaginatedResponse", array=True)
+
+
 def test_every_restaurant_info(api, sim):
     for guid in _guids(sim, connected=True, removed=False):
         body = get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true")
