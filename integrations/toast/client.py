@@ -18,7 +18,7 @@ import requests
 
 from portal import strict_json
 
-from . import errors
+from . import errors, pages
 from .ratelimit import bucket_for
 
 logger = logging.getLogger(__name__)
@@ -107,18 +107,23 @@ class ToastClient:
         return self._request(call, list)
 
     def connected_restaurants(self, last_modified=None, page_size=MAX_PAGE_SIZE):
-        """Yields every connection, following `nextPageToken` across pages."""
+        """Yields every connection, page after page, whichever shape the pages come in
+        (pages.py). A token named twice would never end the listing: that is an error."""
         params = {"pageSize": page_size}
         if last_modified:
             params["lastModified"] = _platform_instant(last_modified)
+        asked = set()
         while True:
             call = Call("GET", CONNECTED_RESTAURANTS, CONNECTED_RESTAURANTS, params=dict(params))
-            page = self._request(call, dict)
-            yield from _expect(page.get("results") or [], list, call)
-            token = page.get("nextPageToken")
-            if not token:
+            page = self._request(call, pages.read)
+            yield from page.results
+            if not page.next_token:
                 return
-            params["pageToken"] = token
+            if page.next_token in asked:
+                message = f"named page token {page.next_token[:80]!r} again: the pages loop"
+                raise self._error(call, errors.MalformedResponse, message, kind="malformed")
+            asked.add(page.next_token)
+            params["pageToken"] = page.next_token
 
     def restaurant_info(self, guid, include_archived=False):
         """The restaurant's `RestaurantInfo`, as parsed JSON."""
@@ -136,7 +141,8 @@ class ToastClient:
 
     # The one way a request is sent -------------------------------------------
     def _request(self, call, expected, *, json=None, authenticated=True):
-        """Sends `call` until it succeeds or may not be retried; returns the JSON answer."""
+        """Sends `call` until it succeeds or may not be retried; returns the JSON answer,
+        checked to be of the `expected` type or read by the `expected` function."""
         ticket = self.guard.before(call)
         relogged = False
         attempt = 0
@@ -144,7 +150,7 @@ class ToastClient:
             attempt += 1
             token = self.tokens.get(self.login) if authenticated else None
             try:
-                answer = _expect(self._send(call, json, token), expected, call)
+                answer = self._read(call, expected, *self._send(call, json, token))
             except errors.ApiError as error:
                 if error.status == 401 and token and not relogged:
                     relogged = True  # one re-login and retry, never a loop
@@ -162,7 +168,16 @@ class ToastClient:
             self.guard.succeeded(call, ticket)
             return answer
 
+    def _read(self, call, expected, body, headers):
+        if isinstance(expected, type):
+            return _expect(body, expected, call)
+        try:
+            return expected(body, headers)
+        except pages.PageError as exc:
+            raise self._error(call, errors.MalformedResponse, str(exc), kind="malformed") from exc
+
     def _send(self, call, json, token):
+        """Sends one request; returns the answer's JSON and its headers."""
         bucket = bucket_for(call.restaurant_guid)
         self.limiter.acquire(bucket)
         headers = {"Accept": "application/json"}
@@ -186,7 +201,7 @@ class ToastClient:
         if response.status_code >= 300:  # never followed: the token goes to the platform alone
             raise self._http_error(call, response)
         try:
-            return strict_json.loads(response.content)
+            return strict_json.loads(response.content), response.headers
         except strict_json.InvalidText as exc:
             message = f"answered JSON with {exc}"
             raise self._error(call, errors.MalformedResponse, message, kind="malformed") from exc
