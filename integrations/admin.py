@@ -138,8 +138,9 @@ class SyncRunAdmin(ReadOnlyAdmin):
         "failed",
         "halted",
         "skipped",
+        "source",
     ]
-    list_filter = ["kind", "trigger", "status"]
+    list_filter = ["kind", "trigger", "status", "source"]
     date_hierarchy = "started_at"
 
     @admin.display(description="Progress")
@@ -154,7 +155,13 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
 @admin.register(PollState)
 class PollStateAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "last_attempt_at", "last_error"]
+    list_display = [
+        "__str__",
+        "last_attempt_at",
+        "last_source",
+        "last_fallback_reason",
+        "last_error",
+    ]
 
 
 @admin.register(RateBudget)

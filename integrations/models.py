@@ -222,6 +222,12 @@ class SyncRun(models.Model):
         default=0, help_text="Removed meanwhile, or already being refreshed by another worker."
     )
     error = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=64, blank=True, help_text="The partners endpoint that listed the connections."
+    )
+    fallback_reason = models.TextField(
+        blank=True, help_text="Why connectedRestaurants did not serve this run."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -243,6 +249,12 @@ class PollState(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    last_source = models.CharField(
+        max_length=64, blank=True, help_text="The partners endpoint that served the last poll."
+    )
+    last_fallback_reason = models.TextField(
+        blank=True, help_text="Why connectedRestaurants did not serve the last poll."
+    )
 
     def __str__(self):
         return f"Last successful poll: {self.last_success_at or 'never'}"

@@ -18,7 +18,7 @@ def run_poll(run_id, *, client=None, full=False):
     run = SyncRun.objects.get(pk=run_id)
     runs.mark_running(run_id)
     try:
-        changes = polling.poll(client or get_client(), full=full)
+        changes = polling.poll(client or get_client(), full=full, run_id=run_id)
     except errors.ToastError as exc:
         runs.finish(run_id, error=_paused_or_failed(exc))
         return None
@@ -33,7 +33,7 @@ def run_discovery(run_id, *, client=None, then_refresh=True):
     runs.mark_running(run_id)
     client = client or get_client()
     try:
-        changes = polling.poll(client, full=True)
+        changes = polling.poll(client, full=True, run_id=run_id)
         prospects = discovery.discover_groups(client)
     except errors.ToastError as exc:
         runs.finish(run_id, error=_paused_or_failed(exc))

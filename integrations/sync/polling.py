@@ -1,20 +1,21 @@
 """Polling the partners API: the safety net under the webhook.
 
-Reads `connectedRestaurants` page by page with `lastModified` set to the
-instant of the last *successful* poll, so connections changed while webhooks
-were lost (an outage on either side) are recovered. A full read (no
-`lastModified`, as discovery does) also marks connections the platform no
-longer lists as removed.
+Reads `connectedRestaurants` page by page (or, where it fails, `/restaurants`:
+partners_listing.py) with `lastModified` set to the instant of the last
+*successful* poll, so connections changed while webhooks were lost (an outage
+on either side) are recovered. A full read (no `lastModified`, as discovery
+does) also marks connections the platform no longer lists as removed.
 """
 
 import logging
 
 from django.utils import timezone
 
-from integrations.models import PollState
+from integrations.models import PollState, SyncRun
 from restaurants.models import Connection
 
 from . import lifecycle
+from .partners_listing import PartnersListing
 
 logger = logging.getLogger(__name__)
 
@@ -23,27 +24,44 @@ logger = logging.getLogger(__name__)
 OVERLAP = timezone.timedelta(minutes=5)
 
 
-def poll(client, *, full=False):
-    """Reconciles connections with the partners API; returns the list of Changes."""
+def poll(client, *, full=False, run_id=None):
+    """Reconciles connections with the partners API; returns the list of Changes. The
+    endpoint that served is recorded on the poll state and on run `run_id`."""
     state = PollState.current()
     started = timezone.now()
     since = None if full or not state.last_success_at else state.last_success_at - OVERLAP
     PollState.objects.filter(pk=state.pk).update(last_attempt_at=started)
+    listing = PartnersListing(client)
     try:
-        changes, seen = _read(client, since)
+        changes, seen = _read(listing, since)
         if since is None:
             changes += _remove_unlisted(seen)
     except Exception as exc:
-        PollState.objects.filter(pk=state.pk).update(last_error=str(exc)[:2000])
+        _note_source(state, run_id, listing, last_error=str(exc)[:2000])
         raise
-    PollState.objects.filter(pk=state.pk).update(last_success_at=started, last_error="")
-    logger.info("Partners poll since %s: %d listed, %d changed", since, len(seen), len(changes))
+    _note_source(state, run_id, listing, last_success_at=started, last_error="")
+    logger.info(
+        "Partners poll since %s from %s: %d listed, %d changed",
+        since,
+        listing.source,
+        len(seen),
+        len(changes),
+    )
     return changes
 
 
-def _read(client, since):
+def _note_source(state, run_id, listing, **fields):
+    source, reason = listing.source, listing.fallback_reason
+    PollState.objects.filter(pk=state.pk).update(
+        last_source=source, last_fallback_reason=reason, **fields
+    )
+    if run_id is not None:
+        SyncRun.objects.filter(pk=run_id).update(source=source, fallback_reason=reason)
+
+
+def _read(listing, since):
     changes, seen = [], set()
-    for record in client.connected_restaurants(last_modified=since):
+    for record in listing.records(since):
         try:
             change = lifecycle.apply_partner_record(record)
         except lifecycle.RecordError as exc:

@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from integrations.models import Alert, CircuitState, MaintenanceWindow, RequestHalt, SyncRun
+from integrations.models import (
+    Alert,
+    CircuitState,
+    MaintenanceWindow,
+    PollState,
+    RequestHalt,
+    SyncRun,
+)
 from integrations.sync import runs
 from restaurants.models import Connection, Restaurant
 
@@ -63,6 +70,22 @@ def test_sync_progress_is_served_for_the_live_bars(staff_client):
     runs.add(run.pk, {"failed": 1})
     data = staff_client.get("/sync-runs/progress.json").json()["runs"][0]
     assert (data["status"], data["percent"]) == ("finished", 100)
+
+
+def test_the_partners_endpoint_that_served_is_shown(staff_client):
+    reason = "GET /partners/v1/connectedRestaurants answered 403: not allowed"
+    listed = {"source": "/partners/v1/restaurants", "fallback_reason": reason}
+    run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE)
+    SyncRun.objects.filter(pk=run.pk).update(**listed)
+    PollState.objects.create(
+        pk=1,
+        last_success_at=timezone.now(),
+        last_source=listed["source"],
+        last_fallback_reason=reason,
+    )
+    page = staff_client.get("/").content.decode()
+    assert page.count("listed by /partners/v1/restaurants") == 2  # the poll and the run
+    assert "connectedRestaurants failed" in page and reason in page
 
 
 def _tile(page, label):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from integrations.models import PollState, SyncRun
 from integrations.sync import jobs, polling, runs
 from restaurants.models import Connection
-from tests.platform import connected_guids, control
+from tests.platform import connected_guids, control, stats
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,3 +64,54 @@ def test_a_failed_poll_keeps_the_last_successful_instant(toast, sim):
     state = PollState.current()
     assert state.last_success_at == before
     assert "503" in state.last_error
+
+
+CONNECTED = "/partners/v1/connectedRestaurants"
+LISTED = "/partners/v1/restaurants"
+
+
+def _answer(sim, statuses):
+    control(sim, "PUT", "faults", json={"endpoint_status": statuses})
+
+
+def _connected_now():
+    return set(Connection.objects.connected().values_list("restaurant_id", flat=True))
+
+
+@pytest.mark.parametrize("status", [400, 403, 404])
+def test_a_refused_connected_restaurants_falls_back_to_the_restaurants_list(toast, sim, status):
+    _answer(sim, {CONNECTED: status})
+    run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE)
+    jobs.run_poll(run.pk, client=toast, full=True)
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.FINISHED
+    assert {str(guid) for guid in _connected_now()} == set(connected_guids(sim, True))
+    assert run.source == LISTED and f"answered {status}" in run.fallback_reason
+    state = PollState.current()
+    assert (state.last_source, state.last_fallback_reason) == (LISTED, run.fallback_reason)
+    assert stats(sim)["requests"][f"GET {CONNECTED}"] == 1  # a 4xx is not retried
+
+
+def test_the_published_array_of_pages_is_read_by_the_poll(toast, sim):
+    control(sim, "PUT", "published", json={"pages_as_array": True})
+    run, _ = _poll(toast)
+    assert run.status == SyncRun.Status.FINISHED and run.source == CONNECTED
+    assert run.fallback_reason == ""
+    assert {str(guid) for guid in _connected_now()} == set(connected_guids(sim, True))
+
+
+def test_a_transient_failure_is_retried_later_not_read_elsewhere(toast, sim):
+    _answer(sim, {CONNECTED: 503})
+    run, follow_up = _poll(toast)
+    assert run.status == SyncRun.Status.FAILED and follow_up is None
+    assert "503" in run.error and run.source == ""
+    assert f"GET {LISTED}" not in stats(sim)["requests"]
+
+
+def test_when_both_endpoints_refuse_the_error_names_both(toast, sim):
+    _answer(sim, {CONNECTED: 404, LISTED: 403})
+    run, _ = _poll(toast)
+    assert run.status == SyncRun.Status.FAILED
+    assert f"GET {LISTED} answered 403" in run.error
+    assert f"GET {CONNECTED} answered 404" in run.error
+    assert "answered 404" in PollState.current().last_fallback_reason
