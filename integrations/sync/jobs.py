@@ -28,7 +28,8 @@ def run_poll(run_id, *, client=None, full=False):
 
 
 def run_discovery(run_id, *, client=None, then_refresh=True):
-    """Full partners read, group discovery, then a refresh of every connected restaurant."""
+    """Full partners read, group discovery, then a refresh of every connected restaurant:
+    of those already known too when discovery failed."""
     run = SyncRun.objects.get(pk=run_id)
     runs.mark_running(run_id)
     client = client or get_client()
@@ -37,9 +38,9 @@ def run_discovery(run_id, *, client=None, then_refresh=True):
         prospects = discovery.discover_groups(client)
     except errors.ToastError as exc:
         runs.finish(run_id, error=_paused_or_failed(exc))
-        return None
-    runs.finish(run_id, total=len(changes) + len(prospects))
-    logger.info("Discovery: %d connection changes, %d new prospects", len(changes), len(prospects))
+    else:
+        runs.finish(run_id, total=len(changes) + len(prospects))
+        logger.info("Discovery: %d changes, %d new prospects", len(changes), len(prospects))
     if not then_refresh:
         return None
     connected = Connection.objects.connected().values_list("restaurant_id", flat=True)

@@ -47,3 +47,27 @@ def test_queue_returns_at_once(toast, sim):
 def test_without_a_target_it_says_what_to_do():
     with pytest.raises(CommandError, match="--all"):
         _run()
+
+
+def test_a_failed_discovery_still_refreshes_the_restaurants_already_known(toast, sim):
+    _run("--discover")
+    known = Connection.objects.connected().count()
+    control(
+        sim,
+        "PUT",
+        "faults",
+        json={
+            "endpoint_status": {
+                "/partners/v1/connectedRestaurants": 403,
+                "/partners/v1/restaurants": 403,
+            }
+        },
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Discovery failed: GET /partners/v1/restaurants"):
+        call_command("sync_restaurants", "--discover", "--all", stdout=out)
+    assert f"{known} changed" in out.getvalue()
+    refresh = SyncRun.objects.get(kind="refresh")
+    assert (refresh.status, refresh.changed) == (SyncRun.Status.FINISHED, known)
+    assert Restaurant.objects.exclude(content_sha256="").count() == known
+    assert SyncRun.objects.filter(kind="discover").first().status == SyncRun.Status.FAILED

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import DatabaseError
 from django.utils import timezone
+from django_q.brokers import get_broker
 
 from integrations.models import SyncRun
 from integrations.sync import jobs, refresh, runs
@@ -44,6 +45,19 @@ def test_discovery_finds_connections_and_prospects(toast, sim):
     not_connected = {r["guid"] for r in world if not r["connected"] or r["removed"]}
     prospects = {str(g) for g in Restaurant.objects.prospects().values_list("pk", flat=True)}
     assert prospects and prospects <= not_connected
+
+
+def test_a_queued_discovery_that_fails_still_queues_a_refresh_of_the_known(toast, sim):
+    _discover(toast)
+    known = len(_connected())
+    listings = ["/partners/v1/connectedRestaurants", "/partners/v1/restaurants"]
+    control(sim, "PUT", "faults", json={"endpoint_status": dict.fromkeys(listings, 404)})
+    run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE)
+    follow_up = jobs.run_discovery(run.pk, client=toast)
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.FAILED and "answered 404" in run.error
+    assert follow_up.kind == SyncRun.Kind.REFRESH and follow_up.total == known
+    get_broker().purge_queue()
 
 
 def test_refresh_stores_every_restaurant_as_the_platform_serves_it(toast, sim):

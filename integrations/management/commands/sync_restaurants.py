@@ -30,10 +30,13 @@ class Command(BaseCommand):
             raise CommandError("Say what to sync: --all, --guid GUID ..., or --discover.")
         if queue:
             return self._queue(discover, all, guid)
-        if discover:
-            self._discover()
-        if all or guid:
-            self._refresh(self._guids(all, guid))
+        # A failed discovery still lets the restaurants already known be refreshed.
+        failure = self._discover() if discover else ""
+        failed = self._refresh(self._guids(all, guid)) if all or guid else 0
+        if failure:
+            raise CommandError(f"Discovery failed: {failure}")
+        if failed:
+            sys.exit(1)
 
     def _queue(self, discover, all, guids):
         if discover:
@@ -44,12 +47,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Queued refresh run #{run.pk} of {run.total} restaurants.")
 
     def _discover(self):
+        """Runs a discovery; returns its error, "" when it finished."""
         run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.COMMAND)
         jobs.run_discovery(run.pk, then_refresh=False)
         run.refresh_from_db()
         if run.status == SyncRun.Status.FAILED:
-            raise CommandError(f"Discovery failed: {run.error}")
-        self.stdout.write(f"Discovery: {run.total} connection changes and new prospects.")
+            return run.error
+        via = (
+            f" (listed by {run.source} after {run.fallback_reason})" if run.fallback_reason else ""
+        )
+        self.stdout.write(f"Discovery: {run.total} connection changes and new prospects{via}.")
+        return ""
 
     def _guids(self, all, guids):
         if all:
@@ -57,6 +65,7 @@ class Command(BaseCommand):
         return guids
 
     def _refresh(self, guids):
+        """Refreshes `guids` with a progress bar; returns how many failed."""
         run = runs.start(
             SyncRun.Kind.REFRESH,
             SyncRun.Trigger.COMMAND,
@@ -73,8 +82,7 @@ class Command(BaseCommand):
             runs.finish(run.pk, total=0)
         summary = ", ".join(f"{n} {name}" for name, n in sorted(totals.items())) or "nothing"
         self.stdout.write(f"Refresh run #{run.pk}: {summary}.")
-        if totals.get("failed"):
-            sys.exit(1)
+        return totals.get("failed", 0)
 
 
 class ProgressBar:
