@@ -1,12 +1,13 @@
 """Serve the local platform simulator (`make run` starts it without credentials)."""
 
+import dataclasses
 import datetime
 import signal
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrations.simulator import Faults, Simulator, SimulatorConfig
+from integrations.simulator import Faults, Published, Simulator, SimulatorConfig
 from integrations.simulator.faults import MALFORMED_KINDS
 
 
@@ -45,6 +46,23 @@ class Command(BaseCommand):
             + ", ".join(kind.replace("_", " ") for kind in MALFORMED_KINDS)
             + ".",
         )
+        faults.add_argument(
+            "--endpoint-status",
+            action="append",
+            default=[],
+            metavar="PATH=STATUS",
+            help="Answer every request to this endpoint (path template) with this status,"
+            " e.g. /partners/v1/connectedRestaurants=403. Repeatable.",
+        )
+        published = parser.add_argument_group(
+            "published shapes (integrations/simulator/config.py, Published)"
+        )
+        for option in dataclasses.fields(Published):
+            flag = "--" + option.name.replace("_", "-")
+            if option.type is bool:
+                published.add_argument(flag, action="store_true")
+            else:
+                published.add_argument(flag, type=option.type, default=option.default)
 
     def handle(self, *args, **options):
         simulator = Simulator(_config(options))
@@ -81,7 +99,9 @@ def _config(options):
         outage_start=_instant(options["outage_start"]),
         outage_end=_instant(options["outage_end"]),
         malformed_rate=options["malformed_rate"],
+        endpoint_status=dict(_endpoint_status(text) for text in options["endpoint_status"]),
     )
+    published = Published(**{f.name: options[f.name] for f in dataclasses.fields(Published)})
     names = [
         "host",
         "port",
@@ -97,7 +117,16 @@ def _config(options):
         "rate_per_window",
         "rate_window_seconds",
     ]
-    return SimulatorConfig(**{name: options[name] for name in names}, faults=faults)
+    return SimulatorConfig(
+        **{name: options[name] for name in names}, faults=faults, published=published
+    )
+
+
+def _endpoint_status(text):
+    path, _, status = text.rpartition("=")
+    if not path.startswith("/") or not status.isdigit():
+        raise CommandError(f"--endpoint-status wants PATH=STATUS, got {text!r}")
+    return path, int(status)
 
 
 def _instant(text):
