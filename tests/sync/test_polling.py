@@ -115,3 +115,15 @@ def test_when_both_endpoints_refuse_the_error_names_both(toast, sim):
     assert f"GET {LISTED} answered 403" in run.error
     assert f"GET {CONNECTED} answered 404" in run.error
     assert "answered 404" in PollState.current().last_fallback_reason
+
+
+def test_a_halted_connected_restaurants_is_not_asked_again_and_the_poll_still_lists(
+    toast, sim, settings
+):
+    settings.TOAST_HALT_THRESHOLD = 2
+    _answer(sim, {CONNECTED: 403})
+    for _ in range(3):
+        run, _ = _poll(toast)
+        assert run.status == SyncRun.Status.FINISHED and run.source == LISTED
+    assert "halted" in run.fallback_reason.lower()
+    assert stats(sim)["requests"][f"GET {CONNECTED}"] == 2
