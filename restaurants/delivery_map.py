@@ -28,6 +28,9 @@ class DeliveryArea:
 
 def delivery_area(restaurant):
     """The decoded area, or a message saying why there is no map."""
+    if restaurant.delivery_enabled is None:
+        # A section real payloads may leave out: whether it delivers is unknown.
+        return None, "The platform sent no delivery settings for this restaurant."
     if not restaurant.delivery_enabled:
         return None, "This restaurant does not deliver."
     if not restaurant.delivery_area:

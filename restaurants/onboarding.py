@@ -18,7 +18,9 @@ What each item asks for, and why:
 - online ordering enabled: the platform's online ordering module is on.
 - payment options: at least one way to pay for an online order is accepted
   (cash or card, delivery or takeout). Card tips alone are not a way to pay.
-- delivery area valid: a restaurant that delivers has a delivery area. The
+- delivery area valid: a restaurant that delivers has a delivery area (real
+  payloads send `area: ""` with `enabled: true`: stored, and shown as "Delivery
+  area missing", not refused). The
   area is checked when a payload is stored (an invalid polygon is refused and
   shown as the restaurant's last error), so a stored area is a valid one. For
   a restaurant that does not deliver the item does not apply and counts as
@@ -56,6 +58,8 @@ class Item:
     done: Q
     # When this holds the item does not apply to the restaurant (counts as done).
     not_applicable: Q | None = None
+    # What the item is called while it is not done, when that says more than `label`.
+    todo_label: str = ""
 
     @property
     def doc_url(self):
@@ -137,6 +141,7 @@ ITEMS = (
     Item(
         key="delivery-area",
         label="Delivery area drawn",
+        todo_label="Delivery area missing",
         hint="Draw the area you deliver to, or turn delivery off.",
         doc_page="finish-onboarding",
         doc_anchor="delivery-area",
@@ -171,12 +176,13 @@ def checklist(restaurant):
     entries = []
     for item in ITEMS:
         not_applicable = bool(row.get(f"na_{item.key}"))
+        done = bool(row.get(f"done_{item.key}")) or not_applicable
         entries.append(
             Entry(
                 key=item.key,
-                label=item.label,
+                label=item.label if done else item.todo_label or item.label,
                 hint=item.hint,
-                done=bool(row.get(f"done_{item.key}")) or not_applicable,
+                done=done,
                 applies=not not_applicable,
                 doc_url=item.doc_url,
             )

@@ -173,7 +173,8 @@ class Simulator:
         archived_ok = query.get("includeArchived", "false").lower() == "true"
         if world.is_archived(guid) and not archived_ok:
             return api.error(404, f"Restaurant {guid} was not found")
-        body = self.faults.restaurant_body(world.info_bytes(guid), world.restaurants[guid])
+        info_bytes = world.info_bytes(guid, self.config.published.captured_deviations)
+        body = self.faults.restaurant_body(info_bytes, world.restaurants[guid])
         return api.Answer(200, body)
 
     def _group(self, group, query, restaurant):

@@ -11,7 +11,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
-from . import catalog
+from . import captured, catalog
 
 PROSPECT_SHARE = 0.12  # in a connected group, never connected the integration
 REMOVED_SHARE = 0.05
@@ -115,11 +115,16 @@ class World:
         )
 
     # Reads -------------------------------------------------------------------
-    def info_bytes(self, guid):
+    def info_bytes(self, guid, captured_shape=False):
+        """The restaurant's `RestaurantInfo` as the API answers it; with `captured_shape`
+        (Published.captured_deviations) some restaurants' as captured ones look."""
+        shaped = captured_shape and captured.applies(guid)
         with self.lock:
-            data = self._bytes.get(guid)
+            data = self._bytes.get((guid, shaped))
             if data is None:
-                data = self._bytes[guid] = json.dumps(self.restaurants[guid]).encode()
+                info = self.restaurants[guid]
+                body = captured.deviate(info) if shaped else info
+                data = self._bytes[guid, shaped] = json.dumps(body).encode()
             return data
 
     def is_connected(self, guid):
@@ -200,7 +205,8 @@ class World:
     def change(self, guid):
         with self.lock:
             what = catalog.change(self.rng, self.restaurants[guid])
-            self._bytes.pop(guid, None)
+            for shaped in (False, True):
+                self._bytes.pop((guid, shaped), None)
             return what
 
 

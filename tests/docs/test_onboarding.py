@@ -135,6 +135,27 @@ def test_edge_cases_change_only_their_item_and_both_views_agree(case):
     assert_both_agree(restaurant)
 
 
+def test_a_captured_payload_that_delivers_without_an_area_says_the_area_is_missing():
+    """Real payloads send `delivery.area: ""` with `enabled: true` (and no prepTimes):
+    stored, and the checklist names what is missing."""
+    restaurant = stored(load_payload("restaurant_captured"))
+
+    entries = {entry.key: entry for entry in onboarding.checklist(restaurant)}
+
+    assert states(restaurant) == dict.fromkeys(KEYS, "done") | {
+        "delivery-area": "todo",
+        "prep-times": "todo",
+    }
+    assert entries["delivery-area"].label == "Delivery area missing"
+    assert entries["hours"].label == "Opening hours and services set"
+    assert_both_agree(restaurant)
+
+
+def test_a_drawn_area_keeps_its_done_label(full_restaurant):
+    entries = {entry.key: entry for entry in onboarding.checklist(full_restaurant)}
+    assert entries["delivery-area"].label == "Delivery area drawn"
+
+
 def test_a_day_schedule_without_services_does_not_count_as_hours():
     payload = variant("restaurant_full")
     for schedule in payload["schedules"]["daySchedules"].values():

@@ -2,10 +2,12 @@
 
 import jsonschema
 import pytest
+import requests
 
 from integrations.schemas import schema_for
+from integrations.simulator import Published, Simulator, SimulatorConfig
 from tests.payloads import pruned
-from tests.platform import control, login_answer
+from tests.platform import control, login, login_answer
 
 from .conftest import get
 from .openapi import spec_schema
@@ -104,3 +106,23 @@ def test_rate_limit_headers_on_every_answer(api, sim):
         assert response.headers["X-Toast-RateLimit-By"] in {"GLOBAL", "API", "ENDPOINT"}
         assert int(response.headers["X-Toast-RateLimit-Remaining"]) >= 0
         assert int(response.headers["X-Toast-RateLimit-Reset"]) > 1_700_000_000
+
+
+def test_every_captured_restaurant_info():
+    """RestaurantInfo as captured from real restaurants (Published.captured_deviations)
+    still matches both: the deviations are what the reference allows, not errors."""
+    config = SimulatorConfig(restaurants=30, seed=5, published=Published(captured_deviations=True))
+    with Simulator(config) as captured:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {login(captured.url)}"
+        bodies = [
+            get(session, captured, f"/restaurants/v1/restaurants/{guid}", guid).json()
+            for guid in _guids(captured, connected=True, removed=False, archived=False)
+        ]
+    assert any(len(key) >= 16 for body in bodies for key in _day_schedule_keys(body))
+    for body in bodies:
+        _check(body, "RestaurantInfo", "restaurants", "RestaurantInfo")
+
+
+def _day_schedule_keys(body):
+    return (body.get("schedules") or {}).get("daySchedules") or {}

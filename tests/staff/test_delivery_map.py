@@ -56,7 +56,7 @@ def _restaurant(**values):
     "values, message",
     [
         ({"delivery_enabled": False}, "does not deliver"),
-        ({"delivery_enabled": None}, "does not deliver"),
+        ({"delivery_enabled": None}, "sent no delivery settings"),  # no delivery section
         ({"delivery_area": ""}, "sent no delivery area"),
         ({"delivery_area": "not a polyline at all"}, "could not be read"),
         ({"delivery_area": polyline.encode([(0, 0), (1, 1)])}, "could not be read"),

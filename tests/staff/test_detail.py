@@ -105,8 +105,37 @@ def test_restaurants_with_little_data_render(staff_client, fixture):
         guid = Restaurant.objects.create(guid=uuid.uuid4()).guid
     page = _page(staff_client, guid)
     assert page.count('class="day closed"') == 7
-    assert "This restaurant does not deliver." in page
+    if fixture == "sparse":
+        assert "This restaurant does not deliver." in page
+    else:  # no data: whether it delivers is not known
+        assert "The platform sent no delivery settings" in page
     assert "The platform sent no URL." in page
+
+
+@pytest.mark.parametrize(
+    "section", [None, "general", "urls", "location", "schedules", "delivery", "onlineOrdering"]
+)
+def test_a_captured_payload_renders_with_any_section_missing(staff_client, section):
+    """What real restaurants send (restaurant_captured.json: long day-schedule keys, no
+    `overnight`, an empty delivery area, empty URLs, no prepTimes), less one more section."""
+    payload = load_payload("restaurant_captured")
+    payload.pop(section, None)
+    assert apply_restaurant_info(payload).ok
+    Connection.objects.create(restaurant_id=payload["guid"])
+
+    page = _page(staff_client, payload["guid"])
+    map_page = staff_client.get(f"/restaurants/{payload['guid']}/map/")
+
+    assert map_page.status_code == 404  # no area to draw, and a reason instead
+    if section == "delivery":
+        assert "The platform sent no delivery settings" in page
+    else:
+        assert "Delivery is on, but the platform sent no delivery area." in page
+        assert "Delivery area missing" in page
+    if section not in ("schedules", "general"):
+        # Dinner 17:00-01:30 without `overnight`: drawn across midnight all the same.
+        assert '<span class="slot-hours">17:00–01:30 +1</span>' in page
+    assert staff_client.get("/restaurants/?format=csv").status_code == 200
 
 
 def test_an_unknown_time_zone_is_shown_not_fatal(staff_client, full):
