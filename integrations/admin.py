@@ -21,6 +21,7 @@ from .models import (
     RateBudget,
     RequestHalt,
     SyncRun,
+    TokenLogin,
     WebhookEvent,
 )
 
@@ -168,3 +169,10 @@ class PollStateAdmin(ReadOnlyAdmin):
 class RateBudgetAdmin(ReadOnlyAdmin):
     list_display = ["bucket", "second_count", "window_count", "paused_until"]
     search_fields = ["bucket"]
+
+
+@admin.register(TokenLogin)
+class TokenLoginAdmin(ReadOnlyAdmin):
+    list_display = ["at", "reason", "by", "lifetime_seconds"]
+    list_filter = ["reason"]
+    date_hierarchy = "at"

@@ -280,3 +280,42 @@ class RateBudget(models.Model):
 
     def __str__(self):
         return self.bucket
+
+
+class AccessToken(models.Model):
+    """The platform access token every worker shares: one row (pk=1).
+
+    In the database, not only a cache, so that restarting every process (and
+    an emptied Redis) goes on with the same token: the platform's guide asks
+    for each token to be used at least 30 minutes. The value is a credential
+    (it lives about a day): no admin page shows it and no log line carries it.
+    """
+
+    value = models.TextField(blank=True)
+    obtained_at = models.DateTimeField(null=True, blank=True)
+    renew_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the platform answered 401 to it."
+    )
+    # The one worker logging in right now, and until when its claim holds.
+    login_by = models.CharField(max_length=128, blank=True)
+    login_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Access token obtained {self.obtained_at or 'never'}"
+
+
+class TokenLogin(models.Model):
+    """One login the portal made: the platform allows two an hour."""
+
+    at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=64, help_text="first token, renewal, token refused, ...")
+    by = models.CharField(max_length=128, blank=True, help_text="host:pid")
+    lifetime_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"Login at {self.at:%Y-%m-%d %H:%M:%S} ({self.reason})"

@@ -1,8 +1,8 @@
 """The portal's API client, wired to its settings and shared state.
 
 `get_client()` gives each process one client with one pooled HTTP session;
-the token, rate budgets, halts and circuit it uses live in the cache and the
-database, so every worker process on every machine shares them.
+the token, rate budgets, halts and circuit it uses live in the database, so
+every worker process on every machine shares them.
 """
 
 import os
@@ -10,7 +10,6 @@ import threading
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from requests.adapters import HTTPAdapter
 
 from .budgets import DatabaseBudgets
@@ -18,6 +17,7 @@ from .guard import Guard
 from .toast.client import RetryPolicy, ToastClient
 from .toast.ratelimit import Limits, RateLimiter
 from .toast.tokens import TokenCache
+from .token_store import DatabaseTokenStore
 
 _clients = {}
 _lock = threading.Lock()
@@ -60,7 +60,7 @@ def build_client(**overrides):
             ),
         ),
         "guard": Guard(),
-        "tokens": TokenCache(cache),
+        "tokens": TokenCache(DatabaseTokenStore(), logins_per_hour=settings.TOAST_LOGINS_PER_HOUR),
         "timeouts": (settings.TOAST_CONNECT_TIMEOUT_SECONDS, settings.TOAST_READ_TIMEOUT_SECONDS),
         "retry": RetryPolicy(
             settings.TOAST_MAX_RETRIES,

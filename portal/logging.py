@@ -1,6 +1,5 @@
 """Logging filters that keep credentials out of every log line."""
 
-import contextlib
 import logging
 
 from django.conf import settings
@@ -10,13 +9,10 @@ REDACTED = "[redacted]"
 
 def secret_values():
     """The values that must never appear in a log line, an error or a record."""
-    from django.core.cache import cache
+    from integrations.toast.tokens import known_values
 
-    values = [settings.TOAST_CLIENT_SECRET, settings.TOAST_WEBHOOK_SECRET]
-    # The current access token is shared through the cache by the API client;
-    # a broken cache must not break logging.
-    with contextlib.suppress(Exception):
-        values.append(cache.get("toast:token:access") or "")
+    # The access tokens this process held: the only ones its lines could carry.
+    values = [settings.TOAST_CLIENT_SECRET, settings.TOAST_WEBHOOK_SECRET, *known_values()]
     return [value for value in values if value and len(value) >= 8]
 
 

@@ -209,6 +209,8 @@ TOAST_WEBHOOK_MAX_BYTES = env.int("TOAST_WEBHOOK_MAX_BYTES", default=64 * 1024)
 
 # Limits the client keeps, all configurable because accounts with many
 # locations may get account-specific limits.
+# The guide: at most two new tokens an hour (each token lives about a day).
+TOAST_LOGINS_PER_HOUR = env.int("TOAST_LOGINS_PER_HOUR", default=2)
 TOAST_RATE_LIMIT_PER_SECOND = env.int("TOAST_RATE_LIMIT_PER_SECOND", default=20)
 TOAST_RATE_LIMIT_PER_WINDOW = env.int("TOAST_RATE_LIMIT_PER_WINDOW", default=10_000)
 TOAST_RATE_LIMIT_WINDOW_SECONDS = env.int("TOAST_RATE_LIMIT_WINDOW_SECONDS", default=900)

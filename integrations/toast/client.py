@@ -153,9 +153,10 @@ class ToastClient:
                 answer = self._read(call, expected, *self._send(call, json, token))
             except errors.ApiError as error:
                 if error.status == 401 and token and not relogged:
-                    relogged = True  # one re-login and retry, never a loop
+                    # The platform restarted or revoked the token: expected, not a
+                    # failure (the login history records it). One re-login, no loop.
+                    relogged = True
                     self.tokens.invalidate(token)
-                    self.guard.failed(call, error, attempt, will_retry=True)
                     continue
                 will_retry = _retryable(error) and attempt <= self.retry.max_retries
                 self.guard.failed(call, error, attempt, will_retry=will_retry)

@@ -38,6 +38,11 @@ class PlatformUnavailable(ToastError):
         self.retry_at = retry_at
 
 
+class LoginBudgetSpent(PlatformUnavailable):
+    """A new token is needed, but the logins the platform allows an hour are spent:
+    requests wait (cached data is served) until `retry_at`, rather than log in again."""
+
+
 class Throttled(ToastError):
     """The rate-limit budget would not free up within the time a caller may wait."""
 

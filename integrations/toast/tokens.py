@@ -1,102 +1,175 @@
-"""The access token, shared by every worker process through the cache.
+"""The access token, by the platform guide's rules, for every process at once.
 
-One login per token lifetime for the whole installation: the token and its
-expiry live in the shared cache; a lock (an atomic `cache.add`) makes
-concurrent workers wait for the one login in progress instead of all logging
-in. A new token is requested during the last minute of the old one's life, as
-the platform's guide asks.
+- One token for the whole installation, kept in a shared store (the database:
+  it outlives a restart of every process, and of Redis). A process keeps a
+  copy and reads the store only when its copy is due or refused.
+- A new token is requested during the last minute of the old one's life, as
+  the guide asks, and only then or after the platform refused the token (401,
+  e.g. after the platform restarted): so each day-long token is used for far
+  more than the guide's 30 minutes, however often the portal restarts.
+- At most `logins_per_hour` (the guide: two) logins in any hour, counted in
+  the store across processes. One worker logs in (it claims the login in the
+  store); the others wait for its token, or go on with the old one while it
+  is still valid.
+- When a token is needed and the hour's logins are spent, nobody logs in:
+  every request raises `LoginBudgetSpent` (reads pause, cached data is
+  served, like planned maintenance) until the oldest of those logins is an
+  hour old, and staff see one alert saying so. Hammering the login would only
+  get the integration blocked.
 """
 
+import collections
 import logging
+import os
+import socket
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from . import errors
 
 logger = logging.getLogger(__name__)
 
-TOKEN_KEY = "toast:token:access"  # portal.logging redacts the value under this key
-TIMES_KEY = "toast:token:times"  # (renew at, expires at), epoch seconds
-LOCK_KEY = "toast:token:login-lock"
 REFRESH_MARGIN_SECONDS = 60
+HOUR_SECONDS = 3600
 # expiresIn outside these bounds is nonsense; a token is then kept this long
 # and a 401 (at most one re-login per call) corrects us if it was shorter.
 MIN_SANE_LIFETIME_SECONDS = 1
 MAX_SANE_LIFETIME_SECONDS = 7 * 24 * 3600
 FALLBACK_LIFETIME_SECONDS = 3600
-LOCK_SECONDS = 30
+LOGIN_CLAIM_SECONDS = 30  # a worker that died logging in is replaced after this
+WAIT_STEP_SECONDS = 0.05
+
+# The token values this process has held, for the log redaction (portal/logging.py).
+_known = collections.deque(maxlen=4)
+
+
+def known_values():
+    return list(_known)
 
 
 @dataclass(frozen=True)
 class Token:
     value: str
-    renew_at: float
+    renew_at: float  # epoch seconds
     expires_at: float
+    refused: bool = False
+
+    def usable(self, now):
+        return not self.refused and now < self.expires_at
+
+
+class TokenStore(Protocol):
+    """Where the shared token and the recent logins live (integrations/token_store.py)."""
+
+    def current(self) -> Token | None: ...
+    def claim_login(self, owner: str, now: float, seconds: float) -> bool: ...
+    def release_login(self, owner: str) -> None: ...
+    def logins_since(self, since: float) -> list[float]: ...
+    def save(self, owner: str, token: Token, now: float, reason: str) -> None: ...
+    def mark_refused(self, value: str, now: float) -> bool: ...
+    def report_budget_spent(self, title: str, message: str) -> bool: ...
 
 
 class TokenCache:
-    def __init__(self, cache, *, clock=time.time, sleep=time.sleep):
-        self.cache = cache
-        self.local = None  # this process's copy, so most calls skip the cache
+    def __init__(self, store, *, logins_per_hour=2, clock=time.time, sleep=time.sleep):
+        self.store = store
+        self.logins_per_hour = logins_per_hour
+        self.local = None  # this process's copy, so most calls skip the store
+        self.blocked = None  # (message, retry_at): LoginBudgetSpent until retry_at
         self.clock = clock
         self.sleep = sleep
 
     def get(self, login):
         """A token valid beyond its refresh margin, calling `login()` — which returns
-        (access token, expiresIn) — only when needed."""
+        (access token, expiresIn) — only when the rules above allow it."""
         local = self.local
         if local and not self._due(local):
             return local
-        deadline = self.clock() + LOCK_SECONDS
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         while True:
-            token = self._cached()
-            if token and not self._due(token):
-                self.local = token
-                return token
-            owner = uuid.uuid4().hex
-            if self.cache.add(LOCK_KEY, owner, LOCK_SECONDS):
+            shared = self.store.current()
+            if shared and shared.usable(self.clock()) and not self._due(shared):
+                return self._adopt(shared)
+            if self.blocked and self.clock() < self.blocked[1].timestamp():
+                if shared and shared.usable(self.clock()):
+                    return self._adopt(shared)  # due for renewal, still valid: keep it
+                raise self._blocked_error()
+            if self.store.claim_login(owner, self.clock(), LOGIN_CLAIM_SECONDS):
                 try:
-                    self.local = self._login_unless_fresh(login)
-                    return self.local
+                    return self._adopt(self._login_unless_fresh(login, owner))
                 finally:
-                    if self.cache.get(LOCK_KEY) == owner:
-                        self.cache.delete(LOCK_KEY)
-            if token and self.clock() < token.expires_at:
-                # Someone else is renewing; the old token is still good meanwhile.
-                return token
-            if self.clock() > deadline:
-                # The lock holder died; its lock expires by itself, try again.
-                self.cache.delete(LOCK_KEY)
-            self.sleep(0.05)
+                    self.store.release_login(owner)
+            if shared and shared.usable(self.clock()):
+                return self._adopt(shared)  # another worker is renewing; this one is good
+            self.sleep(WAIT_STEP_SECONDS)
 
     def invalidate(self, token):
-        """After a 401: forget this token (not a newer one another worker got)."""
+        """After a 401: the platform refused this token (not a newer one another worker
+        got). The first worker to notice says so; the next get() logs in once."""
         self.local = None
-        if self.cache.get(TOKEN_KEY) == token.value:
-            self.cache.delete_many([TOKEN_KEY, TIMES_KEY])
+        if self.store.mark_refused(token.value, self.clock()):
+            logger.info(
+                "The platform refused the access token (it restarted or revoked it): "
+                "one login replaces it for every worker"
+            )
 
-    def _login_unless_fresh(self, login):
-        token = self._cached()
-        if token and not self._due(token):
-            return token  # renewed by another worker while we waited for the lock
+    def _login_unless_fresh(self, login, owner):
+        now = self.clock()
+        shared = self.store.current()
+        if shared and shared.usable(now) and not self._due(shared):
+            return shared  # renewed by another worker while we waited for the claim
+        recent = self.store.logins_since(now - HOUR_SECONDS)
+        if len(recent) >= self.logins_per_hour:
+            if shared and shared.usable(now):
+                return shared
+            raise self._budget_spent(recent)
         value, expires_in = login()
         lifetime = _sane_lifetime(expires_in)
         now = self.clock()
         # A short-lived token is renewed at half its life, never on every call.
         margin = min(REFRESH_MARGIN_SECONDS, lifetime / 2)
         token = Token(value, now + lifetime - margin, now + lifetime)
-        self.cache.set_many(
-            {TOKEN_KEY: value, TIMES_KEY: (token.renew_at, token.expires_at)}, lifetime
-        )
+        self.store.save(owner, token, now, _reason(shared, now))
+        self.blocked = None
         return token
 
-    def _cached(self):
-        values = self.cache.get_many([TOKEN_KEY, TIMES_KEY])
-        if TOKEN_KEY in values and TIMES_KEY in values:
-            return Token(values[TOKEN_KEY], *values[TIMES_KEY])
-        return None
+    def _budget_spent(self, recent):
+        retry_at = datetime.fromtimestamp(recent[-self.logins_per_hour] + HOUR_SECONDS, UTC)
+        title = "Platform login paused: the hour's logins are spent"
+        message = (
+            f"A new access token is needed, but the portal logged in {len(recent)} times in "
+            f"the last hour (the platform allows {self.logins_per_hour}). Requests wait, "
+            f"and cached data is served, until {retry_at:%Y-%m-%d %H:%M:%S} UTC; then one "
+            "worker logs in. If this repeats, check why the platform refuses new tokens."
+        )
+        if self.store.report_budget_spent(title, message):
+            logger.error("%s. %s", title, message)
+        self.blocked = (message, retry_at)
+        return self._blocked_error()
+
+    def _blocked_error(self):
+        message, retry_at = self.blocked
+        return errors.LoginBudgetSpent(message, retry_at=retry_at)
+
+    def _adopt(self, token):
+        self.local = token
+        if token.value not in _known:
+            _known.append(token.value)
+        return token
 
     def _due(self, token):
-        return self.clock() >= token.renew_at
+        return token.refused or self.clock() >= token.renew_at
+
+
+def _reason(previous, now):
+    if previous is None:
+        return "first token"
+    if previous.refused:
+        return "token refused (401)"
+    return "renewal" if now < previous.expires_at else "token expired"
 
 
 def _sane_lifetime(expires_in):

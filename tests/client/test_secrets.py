@@ -4,11 +4,10 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
+from integrations import token_store
 from integrations.models import ApiFailure, RequestHalt
 from integrations.toast import errors
-from integrations.toast.tokens import TOKEN_KEY
 from tests.platform import connected_guids, control, make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +18,7 @@ def test_no_secret_anywhere_after_a_bad_day(toast, sim, caplog):
     with caplog.at_level(logging.DEBUG):
         guid = connected_guids(sim)[0]
         toast.restaurant_info(guid)
-        token = cache.get(TOKEN_KEY)
+        token = toast.tokens.local.value
         control(sim, "POST", "tokens/revoke")
         control(sim, "PUT", "faults", json={"error_rate": 1.0, "error_status": 500})
         for call in (lambda: toast.restaurant_info(guid), toast.partner_restaurants):
@@ -28,7 +27,7 @@ def test_no_secret_anywhere_after_a_bad_day(toast, sim, caplog):
             except errors.ToastError as exc:
                 raised.append(exc)
         wrong = make_client(sim, client_secret=settings.TOAST_CLIENT_SECRET + "-wrong")
-        cache.clear()
+        token_store.forget()  # so that the wrong secret is sent
         try:
             wrong.partner_restaurants()
         except errors.ToastError as exc:

@@ -4,8 +4,9 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 
+from integrations.toast.tokens import TokenCache
+from integrations.token_store import DatabaseTokenStore
 from portal.logging import RedactSecretsFilter
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_it_redacts_the_webhook_secret_inside_the_message():
 
 
 def test_it_redacts_the_shared_access_token():
-    cache.set("toast:token:access", "eyJhbGciOiJIUzI1NiJ9.token-value", 60)
+    TokenCache(DatabaseTokenStore()).get(lambda: ("eyJhbGciOiJIUzI1NiJ9.token-value", 60))
 
     line = render("Authorization: Bearer %s", "eyJhbGciOiJIUzI1NiJ9.token-value")
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from integrations import token_store
 from integrations.models import SyncRun
 from integrations.sync import enqueue_discovery, runs
 
@@ -75,6 +76,8 @@ class Command(BaseCommand):
             webhook_url,
         )
         _wait_until_up(f"{settings.TOAST_API_HOSTNAME}/_simulator/stats")
+        # A new simulator is a new platform: the last one's token and logins do not count.
+        token_store.forget()
 
     def _setup_sync(self, initial):
         call_command("setup_schedules", stdout=self.stdout)
