@@ -16,7 +16,7 @@ from .budgets import DatabaseBudgets
 from .guard import Guard
 from .toast.client import RetryPolicy, ToastClient
 from .toast.ratelimit import Limits, RateLimiter
-from .toast.tokens import TokenCache
+from .toast.tokens import SharedTokens
 from .token_store import DatabaseTokenStore
 
 _clients = {}
@@ -60,7 +60,9 @@ def build_client(**overrides):
             ),
         ),
         "guard": Guard(),
-        "tokens": TokenCache(DatabaseTokenStore(), logins_per_hour=settings.TOAST_LOGINS_PER_HOUR),
+        "tokens": SharedTokens(
+            DatabaseTokenStore(), logins_per_hour=settings.TOAST_LOGINS_PER_HOUR
+        ),
         "timeouts": (settings.TOAST_CONNECT_TIMEOUT_SECONDS, settings.TOAST_READ_TIMEOUT_SECONDS),
         "retry": RetryPolicy(
             settings.TOAST_MAX_RETRIES,

@@ -73,7 +73,7 @@ class TokenStore(Protocol):
     def report_budget_spent(self, title: str, message: str) -> bool: ...
 
 
-class TokenCache:
+class SharedTokens:
     def __init__(self, store, *, logins_per_hour=2, clock=time.time, sleep=time.sleep):
         self.store = store
         self.logins_per_hour = logins_per_hour
@@ -123,9 +123,10 @@ class TokenCache:
             return shared  # renewed by another worker while we waited for the claim
         recent = self.store.logins_since(now - HOUR_SECONDS)
         if len(recent) >= self.logins_per_hour:
+            self._spent(recent)
             if shared and shared.usable(now):
-                return shared
-            raise self._budget_spent(recent)
+                return shared  # until it expires, without claiming a login per call
+            raise self._blocked_error()
         value, expires_in = login()
         lifetime = _sane_lifetime(expires_in)
         now = self.clock()
@@ -136,7 +137,8 @@ class TokenCache:
         self.blocked = None
         return token
 
-    def _budget_spent(self, recent):
+    def _spent(self, recent):
+        """Remembers until when no login is allowed, and tells staff once."""
         retry_at = datetime.fromtimestamp(recent[-self.logins_per_hour] + HOUR_SECONDS, UTC)
         title = "Platform login paused: the hour's logins are spent"
         message = (
@@ -148,7 +150,6 @@ class TokenCache:
         if self.store.report_budget_spent(title, message):
             logger.error("%s. %s", title, message)
         self.blocked = (message, retry_at)
-        return self._blocked_error()
 
     def _blocked_error(self):
         message, retry_at = self.blocked

@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from integrations.toast.tokens import TokenCache
+from integrations.toast.tokens import SharedTokens
 from integrations.token_store import DatabaseTokenStore
 from portal.logging import RedactSecretsFilter
 
@@ -32,7 +32,7 @@ def test_it_redacts_the_webhook_secret_inside_the_message():
 
 
 def test_it_redacts_the_shared_access_token():
-    TokenCache(DatabaseTokenStore()).get(lambda: ("eyJhbGciOiJIUzI1NiJ9.token-value", 60))
+    SharedTokens(DatabaseTokenStore()).get(lambda: ("eyJhbGciOiJIUzI1NiJ9.token-value", 60))
 
     line = render("Authorization: Bearer %s", "eyJhbGciOiJIUzI1NiJ9.token-value")
 
