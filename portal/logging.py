@@ -3,6 +3,7 @@
 import contextlib
 import logging
 
+from django.apps import apps
 from django.conf import settings
 
 REDACTED = "[redacted]"
@@ -14,9 +15,11 @@ def secret_values():
 
     values = [settings.TOAST_CLIENT_SECRET, settings.TOAST_WEBHOOK_SECRET]
     # The current access token is shared through the cache by the API client;
-    # a broken cache must not break logging.
-    with contextlib.suppress(Exception):
-        values.append(cache.get("toast:token:access") or "")
+    # a broken cache must not break logging. While the apps load (django-axes
+    # logs then) no request has used a token, and Django warns on a query.
+    if apps.ready:
+        with contextlib.suppress(Exception):
+            values.append(cache.get("toast:token:access") or "")
     return [value for value in values if value and len(value) >= 8]
 
 
