@@ -168,14 +168,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client's address is the socket's: a header any client can write must not
-# choose it, or each guess would come "from" a new address. Behind the TLS
-# proxy, the address that proxy appends is the one to trust.
+# The client's address is the socket's (axes' default): a header any client
+# can write must not choose it, or each guess would come "from" a new address.
+# Behind the TLS proxy, the address that proxy appends is the one to trust.
 if env.bool("BEHIND_TLS_PROXY", default=False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = 1
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_CLIENT_IP_CALLABLE = "portal.client_address.behind_tls_proxy"
 
 # I18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -73,6 +73,15 @@ def test_a_forwarded_for_header_does_not_choose_the_address(olivia, limit):
     assert response.status_code == 429
 
 
+def test_behind_the_tls_proxy_the_address_it_appended_counts(olivia, limit, settings):
+    settings.AXES_CLIENT_IP_CALLABLE = "portal.client_address.behind_tls_proxy"
+    for _ in range(limit):
+        sign_in(PORTAL, "wrong", HTTP_X_FORWARDED_FOR="10.9.9.9, 10.0.0.7")
+    spoofed, _ = sign_in(PORTAL, PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.8, 10.0.0.7")
+    other, _ = sign_in(PORTAL, PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.7, 10.0.0.8")
+    assert spoofed.status_code == 429 and signed_in(other)
+
+
 def test_a_success_before_the_limit_resets_the_count(olivia, limit):
     guess(PORTAL, limit - 1)
     assert signed_in(sign_in(PORTAL, PASSWORD)[0])
