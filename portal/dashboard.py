@@ -13,13 +13,13 @@ from integrations.models import (
     SyncRun,
     WebhookEvent,
 )
-from restaurants.access import staff_required
+from restaurants.access import staff_view
 from restaurants.models import Restaurant
 
 RECENT = 10
 
 
-@staff_required
+@staff_view("restaurants.view_restaurant")
 def dashboard(request):
     now = timezone.now()
     maintenance = MaintenanceWindow.objects.filter(ends_at__gt=now).order_by("starts_at")
@@ -42,7 +42,7 @@ def dashboard(request):
     )
 
 
-@staff_required
+@staff_view("integrations.view_syncrun")
 def sync_progress(request):
     """Live progress of the latest runs, for the dashboard's progress bars."""
     runs = SyncRun.objects.all()[:RECENT]

@@ -2,7 +2,7 @@
 
 View permission on every model of the portal, plus: trigger a refresh (add a
 sync run), resume a halted request, enter maintenance windows, acknowledge
-alerts, make status links, and edit a restaurant (the admin lets them change
+alerts, make and revoke status links, and edit a restaurant (the admin lets them change
 only its notes; everything synced is read-only).
 """
 
@@ -19,6 +19,7 @@ EXTRA = [
     ("integrations", "change_alert"),
     ("restaurants", "change_restaurant"),
     ("restaurants", "add_statuslink"),
+    ("restaurants", "change_statuslink"),
 ]
 
 

@@ -1,6 +1,7 @@
 """The restaurant list as CSV: the filtered rows, streamed, safe to open in a spreadsheet."""
 
 import csv
+import unicodedata
 
 from django.http import StreamingHttpResponse
 
@@ -23,9 +24,12 @@ COLUMNS = [
     ("Last changed", "last_changed_at"),
     ("Last error", "last_error"),
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula; the
-# names come from restaurants, so they are defused (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula, also
+# after spaces or line breaks, and some read the full-width forms (U+FF1D and kin)
+# as the ASCII ones; the names come from restaurants, so they are defused
+# (OWASP "CSV injection"). A cell starting with a tab or CR is defused too.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
 CHUNK = 2000
 
 
@@ -53,6 +57,13 @@ def response(queryset, filename="restaurants.csv"):
 def _cell(value):
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _may_run(value):
         return "'" + value
     return value
+
+
+def _may_run(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula."""
+    # NFKC folds the full-width and small forms (U+FF1D, U+FE66) into their ASCII twins.
+    first = unicodedata.normalize("NFKC", text.lstrip()[:1])
+    return text.startswith(CONTROL_STARTS) or first in FORMULA_STARTS

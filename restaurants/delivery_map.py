@@ -7,6 +7,7 @@ MAP_TILE_URL and, when they cannot load, the polygon is still drawn.
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 import folium
@@ -17,6 +18,9 @@ from django.templatetags.static import static
 from restaurants.validators import decode_delivery_area
 
 EARTH_RADIUS_KM = 6371.0088
+# An opening <script> or <style> tag of folium's document. Text from the
+# platform cannot form one: it is HTML-escaped before folium sees it.
+INLINE_TAG = re.compile(r"<(script|style)(?=[\s>])")
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,12 @@ def contains(points, point):
     return inside
 
 
-def render(restaurant, area):
-    """A complete HTML document with the map, loading only the portal's own files."""
+def render(restaurant: object, area: DeliveryArea, nonce: str) -> str:
+    """A complete HTML document with the map, loading only the portal's own files.
+
+    folium writes its scripts and styles inline; each carries `nonce`, the one
+    the page's Content-Security-Policy allows, so that nothing else runs.
+    """
     tiles = settings.MAP_TILE_URL or None
     fmap = folium.Map(tiles=tiles, attr=settings.MAP_TILE_ATTRIBUTION if tiles else None)
     fmap.default_js = [("leaflet", static("leaflet/leaflet.js"))]
@@ -91,7 +99,7 @@ def render(restaurant, area):
             tooltip=_tooltip_text(restaurant.name or "Restaurant"),
         ).add_to(fmap)
     fmap.fit_bounds(_bounds(area.points, restaurant))
-    return fmap.get_root().render()
+    return INLINE_TAG.sub(rf'<\1 nonce="{nonce}"', fmap.get_root().render())
 
 
 def _tooltip_text(text):

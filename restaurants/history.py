@@ -6,6 +6,8 @@ costs the same with 5 or 5,000 stored versions.
 """
 
 import itertools
+import math
+import sys
 from dataclasses import dataclass
 
 PAGE_SIZE = 20
@@ -36,13 +38,26 @@ class Page:
 
 
 def page(snapshots, number):
-    """Page `number` (1 = newest) of `snapshots`, a queryset ordered newest first."""
-    number = max(1, number)
-    start = (number - 1) * PAGE_SIZE
-    window = list(snapshots[start : start + PAGE_SIZE + 1])
+    """Page `number` (1 = newest) of `snapshots`, a queryset ordered newest first.
+
+    A number past the last page (an old link, a typed URL) shows the last one;
+    the count that finds it is only taken then, so a normal page costs no more.
+    """
+    # Bounded so that the offset fits the databases' 64-bit integers.
+    number = min(max(1, number), sys.maxsize // PAGE_SIZE)
+    window = _window(snapshots, number)
+    if not window and number > 1:
+        number = max(1, math.ceil(snapshots.count() / PAGE_SIZE))
+        window = _window(snapshots, number)
     entries = changes(window)
     has_older = len(window) > PAGE_SIZE
     return Page(entries[:PAGE_SIZE], number, has_older)
+
+
+def _window(snapshots, number):
+    """The snapshots page `number` shows, and the one before them to diff against."""
+    start = (number - 1) * PAGE_SIZE
+    return list(snapshots[start : start + PAGE_SIZE + 1])
 
 
 def changes(snapshots):

@@ -1,13 +1,13 @@
 """The private onboarding status page, and the staff actions that make and revoke its links."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from restaurants import onboarding, status_links
+from restaurants.access import staff_view
 from restaurants.models import Restaurant, StatusLink
 
 
@@ -41,8 +41,8 @@ def status_page(request, token):
     return response
 
 
+@staff_view("restaurants.add_statuslink")
 @require_POST
-@staff_member_required(login_url="login")
 def create_link(request, guid):
     restaurant = get_object_or_404(Restaurant, pk=guid)
     link = status_links.create(restaurant, request.user)
@@ -54,8 +54,8 @@ def create_link(request, guid):
     return _back(request, restaurant)
 
 
+@staff_view("restaurants.change_statuslink")
 @require_POST
-@staff_member_required(login_url="login")
 def revoke_link(request, guid, pk):
     link = get_object_or_404(
         StatusLink.objects.select_related("restaurant"), pk=pk, restaurant=guid

@@ -4,6 +4,8 @@ Every page needs a signed-in staff user. Pages run a fixed number of queries,
 whatever the number of restaurants, services or snapshots.
 """
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,14 +27,14 @@ from restaurants import (
     schedule,
     web_links,
 )
-from restaurants.access import staff_required
+from restaurants.access import staff_view
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, stale_cutoff
 
 PAGE_SIZE = 50
 RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
 
 
-@staff_required
+@staff_view("restaurants.view_restaurant")
 def restaurant_list(request):
     queryset = filters.apply(Restaurant.objects.select_related("connection"), request.GET)
     if request.GET.get("format") == "csv":
@@ -57,7 +59,7 @@ def restaurant_list(request):
     )
 
 
-@staff_required
+@staff_view("restaurants.view_restaurant")
 def restaurant_detail(request, guid):
     services = Service.objects.order_by("position")
     restaurant = get_object_or_404(
@@ -127,18 +129,19 @@ def _can_refresh(user, restaurant):
     return connected and user.has_perm("integrations.add_syncrun")
 
 
-@staff_required
+@staff_view("restaurants.view_restaurant")
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def delivery_map_page(request, guid):
     """The map as a page of its own, shown in the restaurant page's iframe."""
     restaurant = get_object_or_404(Restaurant, pk=guid)
     area, message = delivery_map.delivery_area(restaurant)
     if area is None:
         return HttpResponse(message, content_type="text/plain; charset=utf-8", status=404)
-    return HttpResponse(delivery_map.render(restaurant, area))
+    return HttpResponse(delivery_map.render(restaurant, area, str(request.csp_nonce)))
 
 
-@staff_required
+@staff_view("integrations.add_syncrun")
 @require_POST
 def refresh(request, guid):
     restaurant = get_object_or_404(Restaurant.objects.select_related("connection"), pk=guid)

@@ -59,6 +59,8 @@ def make_client(sim, **overrides):
 
 
 def control(sim, method, path, **kwargs):
+    if method != "GET":
+        kwargs.setdefault("json", {})  # the control interface takes JSON writes only
     response = requests.request(method, f"{sim.url}/_simulator/{path}", timeout=10, **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None

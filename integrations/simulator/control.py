@@ -8,8 +8,31 @@ from . import api
 from .config import Faults, Published
 
 PREFIX = "/_simulator/"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+WRITES = {"POST", "PUT", "DELETE"}
 RESTAURANT_ACTION = re.compile(r"^restaurants/(?P<guid>[^/]+)/(?P<action>[a-z]+)$")
 EVENTS = {"connect": "partner_added", "update": "partner_updated", "remove": "partner_removed"}
+
+
+def refusal(port: int, method: str, headers: dict[str, str]) -> api.Answer | None:
+    """Why a control request is refused, or None: only the developer's own tools drive it.
+
+    A web page the developer visits can make the browser send requests to
+    loopback. `Host` must name loopback at this port (a rebound DNS name sends
+    its own); a browser's `Origin` other than this server's is refused; and a
+    write must say JSON, which a browser sends to another origin only after a
+    preflight (OPTIONS) that this server never grants.
+    """
+    own = {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    if headers.get("host", "").lower() not in own:
+        return api.error(403, f"The control interface answers only to Host {' or '.join(own)}")
+    origin = headers.get("origin")
+    if origin is not None and origin.lower() not in {f"http://{host}" for host in own}:
+        return api.error(403, "The control interface refuses requests from web pages")
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if method in WRITES and content_type != "application/json":
+        return api.error(415, "Control writes need Content-Type: application/json")
+    return None
 
 
 def handle(sim, method, path, body):

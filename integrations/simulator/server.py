@@ -78,7 +78,10 @@ class Simulator:
         if path.startswith(control.PREFIX):
             if not ipaddress.ip_address(client_address).is_loopback:
                 return api.error(403, "The control interface answers loopback clients only")
-            return control.handle(self, method, path, body)
+            port = self.server.server_address[1]
+            return control.refusal(port, method, headers) or control.handle(
+                self, method, path, body
+            )
         restaurant = headers.get("toast-restaurant-external-id")
         endpoint = api.template(path)
         answer = self._api(method, path, query, headers, body, restaurant)

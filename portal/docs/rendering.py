@@ -40,6 +40,8 @@ def variables(request):
         "HALT_THRESHOLD": settings.TOAST_HALT_THRESHOLD,
         "CIRCUIT_MAX_BACKOFF": duration(settings.TOAST_CIRCUIT_MAX_BACKOFF_SECONDS // 60),
         "Q_WORKERS": settings.Q_CLUSTER["workers"],
+        "SIGN_IN_FAILURE_LIMIT": settings.AXES_FAILURE_LIMIT,
+        "SIGN_IN_COOLOFF": duration(int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
     }
 
 

@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from portal.staff_group import ensure_onboarding_group
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Restaurant
 from tests.payloads import load_payload, with_change
@@ -9,7 +10,10 @@ from tests.payloads import load_payload, with_change
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_user("onboarder", password="pw", is_staff=True)
+    """A member of the "Onboarding staff" group."""
+    user = django_user_model.objects.create_user("onboarder", password="pw", is_staff=True)
+    user.groups.add(ensure_onboarding_group())
+    return user
 
 
 @pytest.fixture

@@ -58,6 +58,10 @@ def test_internal_pages_send_visitors_to_sign_in(client, slug):
     assert response["Location"] == f"{reverse('login')}?next={page_url(slug)}"
 
 
+def test_the_simulators_page_with_its_control_interface_is_internal():
+    assert "simulator" in INTERNAL
+
+
 def test_internal_pages_refuse_signed_in_users_who_are_not_staff(plain_client):
     assert plain_client.get(page_url(INTERNAL[0])).status_code == 403
 

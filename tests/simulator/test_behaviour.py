@@ -208,8 +208,50 @@ def test_webhooks_are_signed_as_the_platform_does(receiver):
 
 
 def test_control_interface_refuses_unknown_requests(sim):
-    assert requests.post(f"{sim.url}/_simulator/nothing", timeout=5).status_code == 404
+    assert requests.post(f"{sim.url}/_simulator/nothing", json={}, timeout=5).status_code == 404
     assert (
         requests.put(f"{sim.url}/_simulator/faults", json={"bogus": 1}, timeout=5).status_code
         == 400
     )
+
+
+def _create_restaurant(sim, **headers):
+    """POST /_simulator/restaurants, a write that connects a new restaurant."""
+    return requests.post(f"{sim.url}/_simulator/restaurants", timeout=5, **headers)
+
+
+def test_control_interface_is_driven_only_by_the_developers_own_tools(sim):
+    port = sim.server.server_address[1]
+    before = len(control(sim, "GET", "restaurants"))
+    refused = {
+        "a web page's Origin": _create_restaurant(
+            sim, json={}, headers={"Origin": "http://evil.example"}
+        ),
+        "a sandboxed page": _create_restaurant(sim, json={}, headers={"Origin": "null"}),
+        "a rebound DNS name": _create_restaurant(
+            sim, json={}, headers={"Host": f"evil.example:{port}"}
+        ),
+        "another port": _create_restaurant(sim, json={}, headers={"Host": "127.0.0.1:1"}),
+        "a form post": _create_restaurant(
+            sim, data="a=1", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ),
+        "a text/plain post": _create_restaurant(
+            sim, data="{}", headers={"Content-Type": "text/plain"}
+        ),
+        "no content type": _create_restaurant(sim),
+    }
+    assert {why: r.status_code for why, r in refused.items()} == {
+        "a web page's Origin": 403,
+        "a sandboxed page": 403,
+        "a rebound DNS name": 403,
+        "another port": 403,
+        "a form post": 415,
+        "a text/plain post": 415,
+        "no content type": 415,
+    }
+    assert len(control(sim, "GET", "restaurants")) == before
+    same_origin = _create_restaurant(
+        sim, json={}, headers={"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"}
+    )
+    assert same_origin.status_code == 200
+    assert len(control(sim, "GET", "restaurants")) == before + 1

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from integrations.models import MaintenanceWindow, RequestHalt, SyncRun
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, StatusLink
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,24 @@ def test_signed_in_non_staff_users_are_refused_not_looped(client, full):
         assert b"not a staff account" in response.content, url
     assert client.post(f"/restaurants/{full['guid']}/refresh/").status_code == 403
     assert not SyncRun.objects.exists()
+
+
+def test_staff_without_a_group_are_told_to_ask_for_access_on_every_page(client, full):
+    client.force_login(User.objects.create_user("newcomer", password="pw", is_staff=True))
+    for url in _pages(full["guid"]):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert b"Ask an administrator for access" in response.content, url
+        assert b"newcomer" in response.content, url
+    assert client.post(f"/restaurants/{full['guid']}/refresh/").status_code == 403
+    assert client.post(f"/restaurants/{full['guid']}/status-links/").status_code == 403
+    assert not SyncRun.objects.exists() and not StatusLink.objects.exists()
+
+
+def test_staff_pages_and_exports_are_kept_by_no_cache(staff_client, full):
+    for url in _pages(full["guid"]):
+        directives = set(staff_client.get(url)["Cache-Control"].replace(" ", "").split(","))
+        assert {"private", "no-store"} <= directives, url
 
 
 def test_onboarding_staff_see_every_page_and_the_admin(staff_client, full):

@@ -1,6 +1,7 @@
 """The restaurants admin: links to the staff pages and back, inlines, the refresh action."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -69,3 +70,29 @@ def test_the_action_is_offered_only_with_the_permission(client, staff_client, fu
         "/admin/restaurants/restaurant/", {"action": "refresh", "_selected_action": [full["guid"]]}
     )
     assert not SyncRun.objects.exists()
+
+
+def _drill_downs():
+    """(change list URL, date field) of every admin with a date drill-down."""
+    return [
+        (f"/admin/{model._meta.app_label}/{model._meta.model_name}/", model_admin.date_hierarchy)
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.date_hierarchy
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=9999", "year=9999&{f}__month=12&{f}__day=31", "year=" + "9" * 20, "year=0", "year=x"],
+)
+def test_an_impossible_drill_down_date_is_a_bad_request(admin_client, query):
+    assert len(_drill_downs()) >= 5
+    for url, field in _drill_downs():
+        response = admin_client.get(f"{url}?{field}__{query.format(f=field)}")
+        assert response.status_code == 400, url
+
+
+def test_a_real_drill_down_date_still_filters(admin_client):
+    for url, field in _drill_downs():
+        response = admin_client.get(f"{url}?{field}__year=2026&{field}__month=2&{field}__day=28")
+        assert response.status_code == 200, url

@@ -208,6 +208,14 @@ def test_history_is_paged(staff_client, full):
     assert _page(staff_client, full["guid"], "?history=junk").count("<details") == 20
 
 
+@pytest.mark.parametrize("number", ["4", "999999", str(10**30)])
+def test_a_history_page_past_the_last_shows_the_last(staff_client, full, number):
+    _versions(full, 44)
+    page = _page(staff_client, full["guid"], f"?history={number}")
+    assert page.count("<details") == 5 and "first stored version" in page
+    assert "?history=2#history" in page
+
+
 def test_failures_and_events_of_the_restaurant(staff_client, full):
     ApiFailure.objects.create(
         method="GET",

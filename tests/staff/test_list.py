@@ -135,3 +135,37 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, full):
     response = staff_client.get("/restaurants/?format=csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        " =1+1",
+        "\n=1+1",
+        "\r\n+1",
+        "  \t-1",
+        "\u3000@SUM(A1)",
+        "\uff1dHYPERLINK(1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        " \ufe66 1",
+        "\tTab",
+    ],
+)
+def test_csv_cells_hiding_a_formula_behind_spaces_or_wide_signs_are_defused(
+    staff_client, full, name
+):
+    Restaurant.objects.filter(pk=full["guid"]).update(name=name)
+    assert _csv_rows(staff_client)[1][1] == "'" + name
+
+
+@pytest.mark.parametrize("name", ["Joe's Diner", " Spaced", "A=B", "\uff21 wide letter", ""])
+def test_csv_cells_without_a_formula_are_kept_as_they_are(staff_client, full, name):
+    Restaurant.objects.filter(pk=full["guid"]).update(name=name)
+    assert _csv_rows(staff_client)[1][1] == name
+
+
+def _csv_rows(client):
+    response = client.get("/restaurants/?format=csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
