@@ -19,4 +19,6 @@ def verify(secret: str, body: bytes, timestamp: str, signature: str) -> bool:
     """Constant-time check; False for an empty secret or signature."""
     if not secret or not signature:
         return False
-    return hmac.compare_digest(sign(secret, body, timestamp), signature.strip())
+    # As bytes: compare_digest refuses a str with non-ASCII characters (a header may hold any).
+    given = signature.strip().encode("utf-8", "replace")
+    return hmac.compare_digest(sign(secret, body, timestamp).encode(), given)

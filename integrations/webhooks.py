@@ -3,7 +3,9 @@
 As the platform asks: never a 3xx; 4xx only for what does not match the
 documented format (401 for a missing or wrong signature, 400 for a malformed
 body, 413 for an oversized one); a re-delivered event (same `guid`) answers
-2xx and changes nothing. The work happens in the queue (integrations.tasks).
+2xx and changes nothing. Never a 5xx for any input: 50 failed deliveries in
+5 minutes pause the subscription. The work happens in the queue
+(integrations.tasks).
 """
 
 import datetime
@@ -36,7 +38,10 @@ class Malformed(ValueError):
 @csrf_exempt
 @require_POST
 def partners_webhook(request):
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.TOAST_WEBHOOK_MAX_BYTES:
+    declared = _declared_length(request.META.get("CONTENT_LENGTH"))
+    if declared is None:
+        return _answer(400, "Content-Length is not a number")
+    if declared > settings.TOAST_WEBHOOK_MAX_BYTES:
         return _answer(413, "body too large")
     body = request.body
     if len(body) > settings.TOAST_WEBHOOK_MAX_BYTES:
@@ -65,7 +70,7 @@ def partners_webhook(request):
 def _parse(body):
     try:
         message = strict_json.loads(body)
-    except strict_json.InvalidText as exc:
+    except (strict_json.InvalidText, strict_json.TooDeep) as exc:
         raise Malformed(str(exc)) from exc
     except ValueError as exc:
         raise Malformed("body is not JSON") from exc
@@ -73,13 +78,17 @@ def _parse(body):
         raise Malformed("body is not a JSON object")
     if message.get("eventCategory") != "partner":
         raise Malformed("eventCategory must be 'partner'")
-    if message.get("eventType") not in EVENT_TYPES:
+    if str(message.get("eventType")) not in EVENT_TYPES:
         raise Malformed(f"unknown eventType {str(message.get('eventType'))[:40]!r}")
     if not isinstance(message.get("timestamp"), str) or not _instant(message["timestamp"]):
         raise Malformed("timestamp must be an ISO 8601 time")
     details = message.get("details")
     if not isinstance(details, dict):
         raise Malformed("details must be an object")
+    if strict_json.NUL_ESCAPE.encode() in body:
+        path = strict_json.nul_path(message)
+        if path is not None:
+            raise Malformed(f"{path}: {strict_json.NUL}")
     message["_guid"] = _guid(message.get("guid"), "guid")
     message["_restaurant"] = _guid(details.get("restaurantGuid"), "details.restaurantGuid")
     return message
@@ -104,6 +113,12 @@ def _store(message):
     return event, True
 
 
+def _declared_length(header: str | None) -> int | None:
+    """The Content-Length as a count of bytes; None when it is not one."""
+    text = (header or "0").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _guid(value, name):
     try:
         return uuid.UUID(str(value))
@@ -112,13 +127,17 @@ def _guid(value, name):
 
 
 def _instant(text):
+    """The time in UTC, or None when it is not an ISO 8601 time a database can store
+    (a year-9999 time 12 hours west of UTC is in year 10000)."""
     try:
         moment = parse_datetime(text)
-    except ValueError:
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=datetime.UTC)
+        return moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment
 
 
 def _answer(status, message):
