@@ -28,7 +28,14 @@ from .models import (
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "event_type", "restaurant_guid", "status", "deliveries"]
+    list_display = [
+        "received_at",
+        "event_type",
+        "restaurant_guid",
+        "status",
+        "deliveries",
+        "attempt_number",
+    ]
     list_filter = ["event_type", "status"]
     search_fields = ["guid", "restaurant_guid"]
     date_hierarchy = "received_at"

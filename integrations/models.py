@@ -26,6 +26,11 @@ class WebhookEvent(models.Model):
     payload = models.JSONField()
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     deliveries = models.PositiveIntegerField(default=1)
+    attempt_number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The platform's Toast-Attempt-Number of the latest delivery (1 is the first).",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

@@ -12,6 +12,7 @@ from .sync import enqueue_refresh, jobs, lifecycle, refresh, runs
 logger = logging.getLogger(__name__)
 
 RETENTION_DAYS = 90
+EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
 
 
 def poll(run_id):
@@ -41,6 +42,11 @@ def process_webhook_event(event_id):
     """Applies a stored partners webhook event to its connection."""
     event = WebhookEvent.objects.get(pk=event_id)
     if event.status == WebhookEvent.Status.PROCESSED:
+        return
+    if event.event_type not in EVENT_TYPES:
+        # Open enums: a new event type is kept for staff to see, never guessed at.
+        unknown = f"Not applied: unknown event type {event.event_type!r}"
+        _mark(event, WebhookEvent.Status.FAILED, unknown)
         return
     removed = event.event_type == "partner_removed"
     try:

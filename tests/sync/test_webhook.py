@@ -94,7 +94,6 @@ def test_body_not_in_the_documented_format_is_400(client, body):
 @pytest.mark.parametrize(
     "change",
     [
-        {"eventType": "partner_exploded"},
         {"guid": "not-a-guid"},
         {"timestamp": "yesterday"},
         {"details": {"restaurantGuid": "nope"}},
