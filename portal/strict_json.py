@@ -100,7 +100,8 @@ def _deeper_than(value, limit):
 
 
 def _join(path, key):
-    key = key.encode("utf-8", "backslashreplace").decode()  # the path itself must be printable
+    if not key.isprintable():  # the path is shown and stored: a NUL or surrogate as an escape
+        key = "".join(char if char.isprintable() else repr(char)[1:-1] for char in key)
     return f"{path}.{key}" if path else key
 
 

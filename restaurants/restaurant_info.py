@@ -238,6 +238,11 @@ def canonical_form(payload):
     """(sha256, text) of the payload as compact JSON with sorted keys: key order does not
     count. The hash says whether anything changed; a snapshot stores the text."""
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Anywhere, known field or not: SQLite would store it, PostgreSQL's jsonb refuses it.
+    if strict_json.NUL_ESCAPE in text:
+        path = strict_json.nul_path(payload)
+        if path is not None:
+            raise PayloadError(path, strict_json.NUL)
     try:
         return hashlib.sha256(text.encode()).hexdigest(), text
     except UnicodeEncodeError:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from portal import strict_json
 from restaurants.models import Connection, Restaurant
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,9 @@ def _transition(connection, removed):
 def _fields(record):
     if not isinstance(record, dict):
         raise RecordError("a partner record must be a JSON object")
+    nul = strict_json.nul_path(record)  # in any field: the record is kept whole in `details`
+    if nul is not None:
+        raise RecordError(f"{nul}: {strict_json.NUL}")
     group = record.get("managementGroupGuid")
     return {
         "restaurant_id": _uuid(record.get("restaurantGuid"), "restaurantGuid"),

@@ -1,9 +1,8 @@
 """Imports RestaurantInfo JSON files through the same mapping as the sync."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import strict_json
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Snapshot
 
@@ -34,10 +33,12 @@ class Command(BaseCommand):
 
 def _payloads(path):
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
+        with open(path, "rb") as file:
+            data = strict_json.loads(file.read())
     except OSError as exc:
         raise CommandError(f"{path}: cannot read ({exc.strerror})") from exc
-    except json.JSONDecodeError as exc:
+    except (strict_json.TooDeep, strict_json.InvalidText) as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+    except ValueError as exc:
         raise CommandError(f"{path}: not JSON ({exc})") from exc
     return data if isinstance(data, list) else [data]
