@@ -93,6 +93,9 @@ class SimulatorConfig:
     rate_per_second: int = 20
     rate_per_window: int = 10_000
     rate_window_seconds: int = 900
+    # X-Toast-RateLimit-By on every answer: GLOBAL, API or ENDPOINT in the notes,
+    # but an open enum: tests send values the portal has never seen.
+    rate_limit_by: str = "API"
     faults: Faults = field(default_factory=Faults)
     published: Published = field(default_factory=Published)
 

@@ -34,7 +34,7 @@ class Simulator:
         self.tokens = TokenIssuer()
         self.stats = Stats()
         self.webhooks = WebhookSender(
-            cfg.webhook_url, cfg.webhook_secret or settings.TOAST_WEBHOOK_SECRET
+            cfg.webhook_url, cfg.webhook_secret or settings.TOAST_WEBHOOK_SECRET, cfg
         )
         self.server = None
         self.thread = None
@@ -62,6 +62,7 @@ class Simulator:
         self.server.simulator = self
 
     def stop(self):
+        self.webhooks.stop()
         if self.server:
             self.server.shutdown()
             self.server.server_close()
@@ -93,7 +94,7 @@ class Simulator:
             f"restaurant:{restaurant}" if restaurant else f"client:{headers.get('_client')}"
         )
         limit_headers = {
-            "X-Toast-RateLimit-By": "API",
+            "X-Toast-RateLimit-By": self.config.rate_limit_by,
             "X-Toast-RateLimit-Remaining": str(remaining),
             "X-Toast-RateLimit-Reset": str(int(reset)),
         }

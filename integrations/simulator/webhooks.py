@@ -1,4 +1,11 @@
-"""Partner webhook events, signed and posted as the platform does."""
+"""Partner webhook events, signed and posted as the platform does.
+
+Each delivery carries `Toast-Attempt-Number` (1, then one more per delivery of
+the same event). With `Published.redelivery_minute_seconds` every event is
+delivered again, same body, after a scaled 5 minutes and 10 minutes after
+that, as the platform retries; with `Published.loose_webhook_details` the
+details (and the category header) look like the guide's own example.
+"""
 
 import datetime
 import json
@@ -9,19 +16,38 @@ import requests
 
 from integrations.signing import sign
 
+from .config import SimulatorConfig
+
+# Minutes after the first delivery of the platform's two retries: 5, then 10 more.
+REDELIVERY_MINUTES = (5, 15)
+# Stand-ins for the new fields the platform adds without notice (open enums).
+SCOPES = ["restaurants:read", "partners:read"]
+# Fields the guide's example leaves null.
+NULL_IN_THE_GUIDE = ("createdByFirstName", "createdByLastName", "createdByPhoneNumber")
+
 
 class WebhookSender:
-    def __init__(self, url, secret):
+    def __init__(self, url, secret, config=None):
         self.url = url
         self.secret = secret
+        self.config = config or SimulatorConfig()
         self.lock = threading.Lock()
         self.sent = {}  # event guid -> body bytes
+        self.attempts = {}  # event guid -> deliveries so far
         self.last = None
         self.count = 0
+        self.timers = []
+
+    @property
+    def published(self):
+        # Read at each use: PUT /_simulator/published replaces the options at run time.
+        return self.config.published
 
     def send(self, event_type, details, *, bad_signature=False):
         """Builds, signs and posts one event; returns (event, receiver status or None)."""
         now = datetime.datetime.now(datetime.UTC)
+        if self.published.loose_webhook_details:
+            details = loosely_typed(details)
         event = {
             "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "eventCategory": "partner",
@@ -34,7 +60,9 @@ class WebhookSender:
             self.sent[event["guid"]] = body
             self.last = event["guid"]
         secret = self.secret + "-wrong" if bad_signature else self.secret
-        return event, self._post(body, event, secret)
+        status = self._deliver(body, event, secret)
+        self._schedule_redeliveries(body, event, secret)
+        return event, status
 
     def resend(self, event_guid=None):
         with self.lock:
@@ -42,20 +70,56 @@ class WebhookSender:
         if body is None:
             raise KeyError(event_guid or "no event sent yet")
         event = json.loads(body)
-        return event, self._post(body, event, self.secret)
+        return event, self._deliver(body, event, self.secret)
 
-    def _post(self, body, event, secret):
+    def stop(self):
+        """Cancels the re-deliveries not sent yet."""
+        with self.lock:
+            timers, self.timers = self.timers, []
+        for timer in timers:
+            timer.cancel()
+
+    def _schedule_redeliveries(self, body, event, secret):
+        minute = self.published.redelivery_minute_seconds
+        if not minute or not self.url:
+            return
+        for minutes in REDELIVERY_MINUTES:
+            timer = threading.Timer(minutes * minute, self._deliver, (body, event, secret))
+            timer.daemon = True
+            with self.lock:
+                self.timers.append(timer)
+            timer.start()
+
+    def _deliver(self, body, event, secret):
         if not self.url:
             return None
+        with self.lock:
+            self.count += 1
+            attempt = self.attempts[event["guid"]] = self.attempts.get(event["guid"], 0) + 1
+        # The guide's header table spells the category in the plural, its body does not.
+        category = "partners" if self.published.loose_webhook_details else event["eventCategory"]
         headers = {
             "Content-Type": "application/json",
             "Toast-Signature": sign(secret, body, event["timestamp"]),
             "Toast-Event-Type": event["eventType"],
-            "Toast-Event-Category": event["eventCategory"],
+            "Toast-Event-Category": category,
+            "Toast-Attempt-Number": str(attempt),
         }
-        with self.lock:
-            self.count += 1
         try:
             return requests.post(self.url, data=body, headers=headers, timeout=10).status_code
         except requests.RequestException:
             return None
+
+
+def loosely_typed(details):
+    """`details` as the guide's example shows them: coordinates as strings (and the
+    field table's `restaurantLongtitude`), nulls for empty fields, a new `scopes` list."""
+    loose = {**details, "scopes": list(SCOPES)}
+    for name in ("restaurantLatitude", "restaurantLongitude"):
+        if loose.get(name) is not None:
+            loose[name] = str(loose[name])
+    loose["restaurantLongtitude"] = loose.get("restaurantLongitude")
+    for name, value in details.items():
+        if value == "" or name in NULL_IN_THE_GUIDE:
+            loose[name] = None
+    return loose
