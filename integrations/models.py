@@ -293,10 +293,12 @@ class AccessToken(models.Model):
     In the database, not only a cache, so that restarting every process (and
     an emptied Redis) goes on with the same token: the platform's guide asks
     for each token to be used at least 30 minutes. The value is a credential
-    (it lives about a day): no admin page shows it and no log line carries it.
+    (it lives about a day): stored sealed (integrations/sealed.py), no admin
+    page shows it and no log line carries it.
     """
 
-    value = models.TextField(blank=True)
+    value = models.TextField(blank=True, help_text="The token, sealed.")
+    fingerprint = models.CharField(max_length=64, blank=True, help_text="Finds the sealed token.")
     obtained_at = models.DateTimeField(null=True, blank=True)
     renew_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import sealed
 from .models import AccessToken, Alert, TokenLogin
 from .toast.tokens import Token
 
@@ -27,10 +28,11 @@ def _instant(epoch):
 class DatabaseTokenStore:
     def current(self):
         row = AccessToken.objects.filter(pk=1).exclude(value="").first()
-        if row is None:
-            return None
+        value = sealed.unseal(row.value) if row else None
+        if value is None:
+            return None  # none yet, or sealed under another SECRET_KEY: log in again
         return Token(
-            row.value,
+            value,
             row.renew_at.timestamp(),
             row.expires_at.timestamp(),
             refused=row.refused_at is not None,
@@ -56,7 +58,8 @@ class DatabaseTokenStore:
         at = _instant(now)
         with transaction.atomic():
             AccessToken.objects.filter(pk=1).update(
-                value=token.value,
+                value=sealed.seal(token.value),
+                fingerprint=sealed.fingerprint(token.value),
                 obtained_at=at,
                 renew_at=_instant(token.renew_at),
                 expires_at=_instant(token.expires_at),
@@ -73,9 +76,9 @@ class DatabaseTokenStore:
 
     def mark_refused(self, value, now):
         return bool(
-            AccessToken.objects.filter(pk=1, value=value, refused_at__isnull=True).update(
-                refused_at=_instant(now)
-            )
+            AccessToken.objects.filter(
+                pk=1, fingerprint=sealed.fingerprint(value), refused_at__isnull=True
+            ).update(refused_at=_instant(now))
         )
 
     def report_budget_spent(self, title, message):

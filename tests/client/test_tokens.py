@@ -6,11 +6,12 @@ import logging
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from integrations import token_store
 from integrations.models import Alert, ApiFailure, TokenLogin
 from integrations.toast import errors
-from integrations.toast.tokens import SharedTokens
+from integrations.toast.tokens import SharedTokens, known_values
 from integrations.token_store import DatabaseTokenStore
 from tests.platform import connected_guids, control, make_client, stats
 
@@ -218,3 +219,21 @@ def test_a_new_platform_forgets_the_old_ones_token_and_logins(toast, sim):
 
     assert fresh.restaurant_info(guid)["guid"] == guid
     assert list(TokenLogin.objects.values_list("reason", flat=True)) == ["first token"]
+
+
+def test_the_token_is_not_readable_in_the_database(sim, toast, settings):
+    """A copy of the database (a backup, a support dump) does not hand out the token:
+    it is sealed under a key derived from SECRET_KEY, and under another key the
+    portal logs in again instead of using what it cannot open."""
+    guids = connected_guids(sim)
+    toast.restaurant_info(guids[0])
+    token = known_values()[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM integrations_accesstoken")
+        stored = " ".join(str(column) for row in cursor.fetchall() for column in row)
+    assert len(token) > 20 and token not in stored
+    assert stats(sim)["logins"] == 1
+
+    settings.SECRET_KEY = "another-secret-key-for-a-restored-copy-0123456789"
+    make_client(sim).restaurant_info(guids[1])
+    assert stats(sim)["logins"] == 2
