@@ -2,27 +2,42 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# One stamp per set of requirements, named by the checksum of its files, so an
+# edit to either file reinstalls.
+RUNTIME := $(VENV)/.runtime-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEVELOPMENT := $(VENV)/.development-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# `make run PORT=8001` overrides PORTAL_PORT from .env for one start.
+PORT_OPTION := $(if $(PORT),--port $(PORT))
 
-.PHONY: run test bench lint format browser clean
+.PHONY: run dev test bench lint format browser clean
 
-run: $(STAMP) .env
+# gunicorn and WhiteNoise, DEBUG as .env says (off unless it asks).
+run: $(RUNTIME) .env
+	@chmod go-rwx .env
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_admin
-	$(PY) manage.py run_portal
+	$(PY) manage.py run_portal $(PORT_OPTION)
 
-test: $(STAMP)
+# Django's autoreloading development server, with DEBUG on.
+dev: $(RUNTIME) .env
+	@chmod go-rwx .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_admin
+	DEBUG=true $(PY) manage.py run_portal --dev $(PORT_OPTION)
+
+test: $(DEVELOPMENT)
 	-@bash tests/bin/ensure-chromium
 	bash tests/bin/run-tests
 
-bench: $(STAMP)
+bench: $(DEVELOPMENT)
 	$(PY) -m bench
 
-lint: $(STAMP)
+lint: $(DEVELOPMENT)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(STAMP)
+format: $(DEVELOPMENT)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -30,15 +45,22 @@ format: $(STAMP)
 browser:
 	bash tests/bin/ensure-chromium
 
-$(STAMP): requirements.txt
+$(RUNTIME): requirements.txt
+	$(call install,requirements.txt,runtime)
+
+$(DEVELOPMENT): requirements.txt requirements-dev.txt
+	$(call install,requirements-dev.txt,development)
+
+define install
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	$(PY) -m pip install --quiet -r $(1)
+	rm -f $(VENV)/.$(2)-*
 	touch $@
+endef
 
-# A private .env with a random secret key, made once and never committed.
+# A private .env (mode 0600) with a random secret key, made once and never committed.
 .env:
 	$(PYTHON) portal/make_env.py .env.example .env
 
