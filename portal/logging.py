@@ -11,8 +11,13 @@ def secret_values():
     """The values that must never appear in a log line, an error or a record."""
     from integrations.toast.tokens import known_values
 
-    # The access tokens this process held: the only ones its lines could carry.
-    values = [settings.TOAST_CLIENT_SECRET, settings.TOAST_WEBHOOK_SECRET, *known_values()]
+    values = [
+        settings.SECRET_KEY,
+        settings.TOAST_CLIENT_SECRET,
+        settings.TOAST_WEBHOOK_SECRET,
+        # The access tokens this process held: the only ones its lines could carry.
+        *known_values(),
+    ]
     return [value for value in values if value and len(value) >= 8]
 
 

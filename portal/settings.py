@@ -13,15 +13,17 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
+from portal import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key is for a developer's machine only: `check --deploy` flags it
-# (W009), and `make run` writes a random one into `.env` on first start.
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key")
+# No fallback: a known key would let anyone forge sessions and status links and
+# derive the simulator's secrets. `make run` writes a random one into `.env`.
+SECRET_KEY = secret_key.required(env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,9 +190,29 @@ STATIC_URL = "static/"
 _LEAFLET = Path(importlib.util.find_spec("leaflet").submodule_search_locations[0])
 STATICFILES_DIRS = [BASE_DIR / "static", _LEAFLET / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# WhiteNoise serves what `collectstatic` (run by `make run`) gathered, compressed
+# and under hashed names that browsers may cache for ever.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Serving --------------------------------------------------------------------
+# Where `manage.py run_portal` (make run) listens; `make run PORT=8001` overrides it.
+PORTAL_HOST = env("PORTAL_HOST", default="127.0.0.1")
+PORTAL_PORT = env.int("PORTAL_PORT", default=8000)
+# gunicorn worker processes and threads of each (run_portal, make run).
+WEB_WORKERS = env.int("WEB_WORKERS", default=2)
+WEB_THREADS = env.int("WEB_THREADS", default=4)
+# Set by run_portal for each start and echoed by /health/, so its readiness probe
+# knows it reached the server it started, not another process on that port.
+PORTAL_INSTANCE = env("PORTAL_INSTANCE", default="")
 
 # Security (production) ------------------------------------------------------
-if not DEBUG:
+# HTTPS=false is for one machine serving plain HTTP on loopback (`make run`'s
+# .env): no redirect to HTTPS, no HSTS, cookies sent over plain HTTP.
+HTTPS = env.bool("HTTPS", default=True)
+if not DEBUG and HTTPS:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The platform must never get a 3xx from the webhook, and a load
     # balancer's health probe speaks plain HTTP.

@@ -5,7 +5,12 @@ queue name so that a test clearing the cache or the queue touches only its own.
 """
 
 import os
+import secrets
 import tempfile
+
+# The portal refuses to start without a real key. One random key per test run, set
+# in the environment so that every process a test starts signs with the same one.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from portal.settings import *  # noqa: F403
 from portal.settings import CACHES, Q_CLUSTER, REDIS_URL, budgets_database_name
@@ -40,3 +45,14 @@ SECURE_HSTS_SECONDS = 0
 # No connection outlives its request or thread: the test database can be dropped at the end.
 for _database in DATABASES.values():  # noqa: F405
     _database["CONN_MAX_AGE"] = 0
+
+# Pages link static files by their plain names, found where they are: the hashed
+# names need collectstatic's manifest (tests/deployment runs it as `make run` does).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise serves collectstatic's output: an empty one keeps it quiet where `make
+# run` never ran (the test client and the live server find files in the apps).
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "portal-test-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)

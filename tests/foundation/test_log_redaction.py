@@ -1,4 +1,5 @@
-"""No log line carries the client secret, the webhook secret or the access token."""
+"""No log line carries the Django secret key, the client secret, the webhook secret or
+the access token."""
 
 import logging
 
@@ -41,3 +42,10 @@ def test_it_redacts_the_shared_access_token():
 
 def test_plain_lines_pass_unchanged():
     assert render("synced %d restaurants", 12) == "synced 12 restaurants"
+
+
+def test_it_redacts_the_django_secret_key():
+    line = render("settings: SECRET_KEY=%s DEBUG=False", settings.SECRET_KEY)
+
+    assert settings.SECRET_KEY not in line
+    assert line == "settings: SECRET_KEY=[redacted] DEBUG=False"

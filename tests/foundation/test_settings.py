@@ -1,27 +1,14 @@
 """Settings come from the environment; production settings pass Django's deploy check."""
 
-import os
 import re
 import secrets
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-
-def manage(*arguments, **env):
-    environment = {**os.environ, **env}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=settings.BASE_DIR,
-        check=False,
-    )
+from tests.deployment.commands import manage
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings():
@@ -31,6 +18,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
         "--fail-level",
         "WARNING",
         DEBUG="false",
+        HTTPS="true",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.com",
     )
@@ -39,19 +27,16 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
     assert "no issues" in result.stdout
 
 
-def test_the_development_fallback_key_fails_the_deploy_check():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="false",
-        SECRET_KEY="django-insecure-development-only-key",
-        ALLOWED_HOSTS="portal.example.com",
-    )
+@pytest.mark.parametrize(
+    "key",
+    ["", "django-insecure-development-only-key", "short-but-random-Xq3v"],
+    ids=["missing", "the-old-fallback", "too-short"],
+)
+def test_the_portal_refuses_to_start_without_a_real_secret_key(key):
+    result = manage("check", SECRET_KEY=key, DEBUG="false")
 
     assert result.returncode != 0
-    assert "security.W009" in result.stderr + result.stdout
+    assert "ImproperlyConfigured: SECRET_KEY is missing or not a real key" in result.stderr
 
 
 def test_without_credentials_the_portal_uses_the_simulator_with_derived_secrets():
@@ -97,5 +82,5 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
     example = (base / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
 
-    assert {"DATABASE_URL", "TOAST_SYNC_CONCURRENCY", "DJANGO_SUPERUSER_PASSWORD"} <= read
+    assert {"DATABASE_URL", "TOAST_SYNC_CONCURRENCY", "PORTAL_PORT", "HTTPS"} <= read
     assert sorted(read - documented) == []
