@@ -1,22 +1,21 @@
-"""Makes sure an admin user exists whose login `make run` can print.
+"""Makes sure an admin user exists, and prints its password once: when it is created.
 
-The password comes from DJANGO_SUPERUSER_PASSWORD; without one, a random
-password is generated once and kept in the private `.env`, never in the
-repository or the database (which holds only its hash).
+The password is random and kept nowhere but as the database's hash; a lost one is
+reset with `manage.py changepassword`.
 """
 
 import os
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-PASSWORD_VARIABLE = "DJANGO_SUPERUSER_PASSWORD"
+# Written into .env by earlier versions; no longer read, and better deleted.
+OBSOLETE_PASSWORD_SETTING = "DJANGO_SUPERUSER_PASSWORD"
 
 
 class Command(BaseCommand):
-    help = "Create or update the admin user and print its login."
+    help = "Create the admin user if it does not exist, printing its password once."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,20 +23,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, **options):
-        password = os.environ.get(PASSWORD_VARIABLE) or self._remembered_password()
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True}
-        )
-        if created or not user.check_password(password):
-            user.set_password(password)
-            user.is_staff = user.is_superuser = True
-            user.save()
-        self.stdout.write(f"Admin login: {username} / {password}")
-
-    def _remembered_password(self):
+        if OBSOLETE_PASSWORD_SETTING in os.environ:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{OBSOLETE_PASSWORD_SETTING} is no longer read: delete it from .env "
+                    "(the admin's password is kept only as a hash in the database)."
+                )
+            )
+        users = get_user_model().objects
+        if users.filter(username=username).exists():
+            self.stdout.write(
+                f"Admin user {username!r} exists (forgot its password? "
+                f"python manage.py changepassword {username})."
+            )
+            return
         password = secrets.token_urlsafe(12)
-        env_file = settings.BASE_DIR / ".env"
-        with env_file.open("a", encoding="utf-8") as env:
-            env.write(f"\n# Written by `manage.py ensure_admin`\n{PASSWORD_VARIABLE}={password}\n")
-        os.environ[PASSWORD_VARIABLE] = password
-        return password
+        users.create_superuser(username=username, password=password)
+        self.stdout.write(
+            self.style.SUCCESS(f"Created the admin user: {username} / {password}")
+            + "\nThis password is shown only now: note it, or reset it later with "
+            f"`python manage.py changepassword {username}`."
+        )
