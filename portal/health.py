@@ -1,5 +1,6 @@
 """A health check a load balancer or an operator can poll without signing in."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -28,6 +29,10 @@ def health(request):
             results[name] = f"failing: {type(exc).__name__}"
     healthy = all(value == "ok" for value in results.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "failing", "checks": results},
+        {
+            "status": "ok" if healthy else "failing",
+            "checks": results,
+            "instance": settings.PORTAL_INSTANCE,
+        },
         status=200 if healthy else 503,
     )

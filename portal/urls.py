@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("restaurants.urls")),
     path("", include("integrations.urls")),
 ]
+
+handler500 = "portal.error_pages.server_error"

@@ -98,6 +98,8 @@ class SimulatorConfig:
     rate_limit_by: str = "API"
     faults: Faults = field(default_factory=Faults)
     published: Published = field(default_factory=Published)
+    # Echoed by GET /_simulator/instance, so whoever started it knows it reached this one.
+    instance: str = ""
 
 
 def _known(cls, data, what):

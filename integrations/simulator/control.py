@@ -62,6 +62,10 @@ def _reset_stats(sim, data):
     return api.Answer(200, sim.stats.as_json(sim.webhooks.count))
 
 
+def _instance(sim, data):
+    return api.Answer(200, {"instance": sim.config.instance})
+
+
 def _get_faults(sim, data):
     return api.Answer(200, sim.faults.faults.to_json())
 
@@ -129,6 +133,7 @@ def _notify(sim, event_type, connection):
 
 
 ROUTES = {
+    ("GET", "instance"): _instance,
     ("GET", "stats"): _stats,
     ("POST", "stats/reset"): _reset_stats,
     ("GET", "faults"): _get_faults,

@@ -10,7 +10,11 @@ def test_it_reports_the_database_and_the_cache_as_ok(client):
     response = client.get("/health/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok"},
+        "instance": "",
+    }
 
 
 def test_it_answers_503_when_the_cache_fails(client, monkeypatch):

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         add("--rate-per-window", type=int, default=10_000)
         add("--rate-window-seconds", type=int, default=900)
         add("--rate-limit-by", default="API", help="X-Toast-RateLimit-By on every answer.")
+        add("--instance", default="", help="Echoed by GET /_simulator/instance.")
         faults = parser.add_argument_group("fault injection")
         faults.add_argument("--error-rate", type=float, default=0.0, help="Share of 5xx answers.")
         faults.add_argument("--error-status", type=int, default=503)
@@ -118,6 +119,7 @@ def _config(options):
         "rate_per_window",
         "rate_window_seconds",
         "rate_limit_by",
+        "instance",
     ]
     return SimulatorConfig(
         **{name: options[name] for name in names}, faults=faults, published=published

@@ -1,15 +1,18 @@
-"""Starts the whole portal on one machine: web server, task queue, and the
-platform simulator when no partner credentials are configured.
+"""Starts the whole portal on one machine: web server (gunicorn, or with --dev
+Django's autoreloading development server), task queue, and the platform
+simulator when no partner credentials are configured.
 
-`make run` calls it. Ctrl-C stops everything; if one part dies, the others
-are stopped too, so nothing is left half running.
+`make run` calls it. Both ports are checked before anything starts, so a port in
+use is an error at once that names its setting. Ctrl-C stops everything; if one
+part dies, the others are stopped too, so nothing is left half running.
 """
 
+import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
@@ -18,38 +21,47 @@ from django.core.management.base import BaseCommand, CommandError
 from integrations import token_store
 from integrations.models import SyncRun
 from integrations.sync import enqueue_discovery, runs
-
-READY_TIMEOUT_SECONDS = 60
+from portal.serving import ensure_port_free, probe_url, wait_until_ready
 
 
 class Command(BaseCommand):
     help = "Run the web server, the django-q2 cluster and (without credentials) the simulator."
 
     def add_arguments(self, parser):
-        parser.add_argument("--addr", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--addr", default=settings.PORTAL_HOST, help="Default: PORTAL_HOST.")
+        parser.add_argument(
+            "--port", type=int, default=settings.PORTAL_PORT, help="Default: PORTAL_PORT."
+        )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Django's autoreloading development server instead of gunicorn.",
+        )
         parser.add_argument(
             "--no-initial-sync",
             action="store_true",
             help="Do not queue a first discovery and sync.",
         )
 
-    def handle(self, *args, addr, port, no_initial_sync, **options):
+    def handle(self, *args, addr, port, dev, no_initial_sync, **options):
         self.children = []
-        url = f"http://{addr}:{port}"
+        # Every child inherits it; /health/ and the simulator echo it back.
+        self.instance = os.environ["PORTAL_INSTANCE"] = secrets.token_hex(16)
+        ensure_port_free(addr, port, "PORTAL_PORT (or `make run PORT=...`)")
+        if settings.TOAST_USE_SIMULATOR:
+            ensure_port_free(settings.SIMULATOR_HOST, settings.SIMULATOR_PORT, "SIMULATOR_PORT")
+        url = probe_url(addr, port, "/")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             if settings.TOAST_USE_SIMULATOR:
-                self._start_simulator(webhook_url=f"{url}/webhooks/toast/partners")
+                self._start_simulator(webhook_url=f"{url}webhooks/toast/partners")
             self._start("manage.py", "qcluster")
-            self._start("manage.py", "runserver", f"{addr}:{port}", "--noreload")
-            _wait_until_up(f"{url}/health/")
+            web = self._start(*(_development_server(addr, port) if dev else _gunicorn(addr, port)))
+            wait_until_ready(web, f"{url}health/", self.instance, "web server", _host_header())
             self._setup_sync(initial=not no_initial_sync)
-            self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at {url}/"))
-            self.stdout.write(
-                "Sign in as admin with the password printed above "
-                "(also in .env as DJANGO_SUPERUSER_PASSWORD)."
-            )
+            server = "Django's development server" if dev else "gunicorn"
+            self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at {url} ({server})."))
+            self.stdout.write("Sign in as admin with the password printed when it was created.")
             self.stdout.write("Press Ctrl-C to stop.\n")
             self._watch()
         except KeyboardInterrupt:
@@ -58,6 +70,7 @@ class Command(BaseCommand):
             self._stop_all()
 
     def _start_simulator(self, webhook_url):
+        host, port = settings.SIMULATOR_HOST, settings.SIMULATOR_PORT
         self.stdout.write(
             self.style.WARNING(
                 "No TOAST_CLIENT_ID/TOAST_CLIENT_SECRET configured: starting the built-in "
@@ -65,17 +78,15 @@ class Command(BaseCommand):
                 "use the real platform)."
             )
         )
-        self._start(
+        simulator = self._start(
             "manage.py",
             "toast_simulator",
-            "--host",
-            settings.SIMULATOR_HOST,
-            "--port",
-            str(settings.SIMULATOR_PORT),
-            "--webhook-url",
-            webhook_url,
+            *("--host", host, "--port", str(port)),
+            *("--webhook-url", webhook_url, "--instance", self.instance),
         )
-        _wait_until_up(f"{settings.TOAST_API_HOSTNAME}/_simulator/stats")
+        wait_until_ready(
+            simulator, probe_url(host, port, "/_simulator/instance"), self.instance, "simulator"
+        )
         # A new simulator is a new platform: the last one's token and logins do not count.
         token_store.forget()
 
@@ -90,7 +101,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued a first discovery and sync (run #{run.pk}).")
 
     def _start(self, *arguments):
-        self.children.append(subprocess.Popen([sys.executable, *arguments]))
+        child = subprocess.Popen([sys.executable, *arguments])
+        self.children.append(child)
+        return child
 
     def _watch(self):
         while True:
@@ -110,12 +123,25 @@ class Command(BaseCommand):
                 child.kill()
 
 
-def _wait_until_up(url):
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise CommandError(f"{url} did not answer within {READY_TIMEOUT_SECONDS} s.")
+def _bind(addr: str, port: int) -> str:
+    return f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+
+
+def _gunicorn(addr: str, port: int) -> list[str]:
+    # No access log: status-link URLs carry their token in the path. No control
+    # socket: its default path in the home folder is one for every instance.
+    return [
+        *("-m", "gunicorn", "portal.wsgi:application", "--no-control-socket"),
+        *("--bind", _bind(addr, port)),
+        *("--workers", str(settings.WEB_WORKERS), "--threads", str(settings.WEB_THREADS)),
+    ]
+
+
+def _development_server(addr: str, port: int) -> list[str]:
+    return ["manage.py", "runserver", _bind(addr, port)]
+
+
+def _host_header() -> str:
+    """A host name ALLOWED_HOSTS accepts, for the probe: Django answers 400 to others."""
+    names = (name for name in settings.ALLOWED_HOSTS if name and name[0] not in ".*")
+    return next(names, "")
