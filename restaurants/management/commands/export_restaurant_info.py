@@ -1,4 +1,4 @@
-"""Prints a stored restaurant as RestaurantInfo JSON rebuilt from the models."""
+"""Prints stored restaurants as RestaurantInfo JSON rebuilt from the models."""
 
 import json
 import uuid
@@ -10,16 +10,23 @@ from restaurants.restaurant_info import export
 
 
 class Command(BaseCommand):
-    help = "Print the stored restaurant as RestaurantInfo JSON, rebuilt from the models."
+    help = (
+        "Print the stored restaurant as RestaurantInfo JSON, rebuilt from the models "
+        "(--all: every restaurant, keyed by GUID)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("guid")
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("guid", nargs="?")
+        target.add_argument("--all", action="store_true")
 
-    def handle(self, *args, guid, **options):
-        try:
-            restaurant = Restaurant.objects.prefetch_related("day_schedules__services").get(
-                pk=uuid.UUID(guid)
-            )
-        except (ValueError, Restaurant.DoesNotExist) as exc:
-            raise CommandError(f"No stored restaurant with GUID {guid!r}") from exc
-        self.stdout.write(json.dumps(export(restaurant), indent=2, ensure_ascii=False))
+    def handle(self, *args, guid, all, **options):
+        restaurants = Restaurant.objects.prefetch_related("day_schedules__services")
+        if all:
+            data = {str(r.pk): export(r) for r in restaurants.order_by("pk")}
+        else:
+            try:
+                data = export(restaurants.get(pk=uuid.UUID(guid)))
+            except (ValueError, Restaurant.DoesNotExist) as exc:
+                raise CommandError(f"No stored restaurant with GUID {guid!r}") from exc
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,1 @@
+from tests.platform import sim, simulator, toast  # noqa: F401 - fixtures
