@@ -11,7 +11,8 @@ PORT_OPTION := $(if $(PORT),--port $(PORT))
 
 .PHONY: run dev test bench lint format browser clean
 
-# gunicorn and WhiteNoise, DEBUG as .env says (off unless it asks).
+# gunicorn and WhiteNoise, DEBUG as .env says (off unless it asks). The chmod
+# makes an .env written by an older version (0644) private too.
 run: $(RUNTIME) .env
 	@chmod go-rwx .env
 	$(PY) manage.py collectstatic --noinput --verbosity 0

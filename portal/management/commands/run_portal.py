@@ -60,6 +60,8 @@ class Command(BaseCommand):
             wait_until_ready(web, f"{url}health/", self.instance, "web server", _host_header())
             self._setup_sync(initial=not no_initial_sync)
             server = "Django's development server" if dev else "gunicorn"
+            if settings.DEBUG and not dev:
+                self.stdout.write(self.style.WARNING("DEBUG is on (.env): for development only."))
             self.stdout.write(self.style.SUCCESS(f"\nThe portal is running at {url} ({server})."))
             self.stdout.write("Sign in as admin with the password printed when it was created.")
             self.stdout.write("Press Ctrl-C to stop.\n")
