@@ -14,7 +14,8 @@ from django.conf import settings
 
 from tests.deployment.commands import deployed_env, free_port, listening_socket, manage
 
-pytestmark = pytest.mark.slow
+# One portal for the module: a group keeps its tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("run_portal")]
 STARTED = "The portal is running at"
 
 
