@@ -28,7 +28,7 @@ def ensure_port_free(host: str, port: int, setting: str) -> None:
             reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"fails: {exc}"
             raise CommandError(
                 f"Port {port} on {host or 'every address'} {reason}. Stop what listens "
-                f"there or choose another port with {setting} in .env."
+                f"there, or choose another port: {setting}."
             ) from exc
 
 

@@ -47,9 +47,10 @@ class Command(BaseCommand):
         self.children = []
         # Every child inherits it; /health/ and the simulator echo it back.
         self.instance = os.environ["PORTAL_INSTANCE"] = secrets.token_hex(16)
-        ensure_port_free(addr, port, "PORTAL_PORT (or `make run PORT=...`)")
+        ensure_port_free(addr, port, "PORTAL_PORT in .env, or `make run PORT=...` once")
         if settings.TOAST_USE_SIMULATOR:
-            ensure_port_free(settings.SIMULATOR_HOST, settings.SIMULATOR_PORT, "SIMULATOR_PORT")
+            simulator = settings.SIMULATOR_HOST, settings.SIMULATOR_PORT
+            ensure_port_free(*simulator, "SIMULATOR_PORT in .env")
         url = probe_url(addr, port, "/")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
@@ -115,6 +116,10 @@ class Command(BaseCommand):
             time.sleep(1)
 
     def _stop_all(self):
+        # A second Ctrl-C or SIGTERM (make and a terminal send their own) must not cut
+        # this short and leave a child running without its parent.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for child in self.children:
             if child.poll() is None:
                 child.terminate()
