@@ -33,6 +33,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
         "event_type",
         "restaurant_guid",
         "status",
+        "outcome",
         "deliveries",
         "attempt_number",
     ]

@@ -17,6 +17,7 @@ class WebhookEvent(models.Model):
         RECEIVED = "received", "Received"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
+        STALE = "stale", "Stale, not applied"
 
     guid = models.UUIDField(unique=True)
     event_type = models.CharField(max_length=64, db_index=True)
@@ -34,6 +35,9 @@ class WebhookEvent(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    outcome = models.TextField(
+        blank=True, help_text="What processing did: the change made, or why it changed nothing."
+    )
 
     class Meta:
         ordering = ["-received_at"]

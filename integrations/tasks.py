@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from restaurants.models import Connection
@@ -39,22 +40,31 @@ def scheduled_refresh():
 
 
 def process_webhook_event(event_id):
-    """Applies a stored partners webhook event to its connection."""
+    """Applies a stored partners webhook event to its connection, in the order of the
+    events' own timestamps (see sync/lifecycle.py); a stale one says why on its row."""
     event = WebhookEvent.objects.get(pk=event_id)
-    if event.status == WebhookEvent.Status.PROCESSED:
+    if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE):
         return
     if event.event_type not in EVENT_TYPES:
         # Open enums: a new event type is kept for staff to see, never guessed at.
         unknown = f"Not applied: unknown event type {event.event_type!r}"
-        _mark(event, WebhookEvent.Status.FAILED, unknown)
+        _mark(event, WebhookEvent.Status.FAILED, error=unknown)
         return
     removed = event.event_type == "partner_removed"
     try:
-        change = lifecycle.apply_partner_record(event.payload["details"], removed=removed)
+        # One transaction: a worker killed in between leaves neither the change
+        # nor the mark, and the event is applied again, once.
+        with transaction.atomic():
+            change = lifecycle.apply_partner_record(
+                event.payload["details"], moment=lifecycle.webhook_moment(event), removed=removed
+            )
+            if change.kind == lifecycle.STALE:
+                _mark(event, WebhookEvent.Status.STALE, outcome=change.reason)
+            else:
+                _mark(event, WebhookEvent.Status.PROCESSED, outcome=f"Connection {change.kind}.")
     except lifecycle.RecordError as exc:
-        _mark(event, WebhookEvent.Status.FAILED, str(exc))
+        _mark(event, WebhookEvent.Status.FAILED, error=str(exc))
         return
-    _mark(event, WebhookEvent.Status.PROCESSED)
     if change.needs_refresh:
         enqueue_refresh([change.guid], trigger=SyncRun.Trigger.WEBHOOK)
 
@@ -67,7 +77,7 @@ def prune_history():
     logger.info("Pruned %d API failures and %d webhook events", failures, events)
 
 
-def _mark(event, status, error=""):
+def _mark(event, status, *, error="", outcome=""):
     WebhookEvent.objects.filter(pk=event.pk).update(
-        status=status, error=error, processed_at=timezone.now()
+        status=status, error=error, outcome=outcome, processed_at=timezone.now()
     )

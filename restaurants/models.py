@@ -306,6 +306,20 @@ class Connection(models.Model):
     )
     connected_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The order of partner events (integrations/sync/lifecycle.py): a record that
+    # is not later than the one applied last changes nothing.
+    last_event_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the partner event applied last happened: a webhook's timestamp, "
+        "or the instant a partners poll's record counts at.",
+    )
+    last_event_webhook_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The webhook event applied last (none for a poll); orders events of the "
+        "same timestamp by arrival.",
+    )
     # The sync's claim: the same restaurant is never refreshed twice at once.
     refreshing_until = models.DateTimeField(null=True, blank=True)
     refreshing_by = models.CharField(max_length=128, blank=True, help_text="host:pid")

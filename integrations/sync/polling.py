@@ -12,7 +12,6 @@ import logging
 from django.utils import timezone
 
 from integrations.models import PollState, SyncRun
-from restaurants.models import Connection
 
 from . import lifecycle
 from .partners_listing import PartnersListing
@@ -20,8 +19,8 @@ from .partners_listing import PartnersListing
 logger = logging.getLogger(__name__)
 
 # A little overlap: a change stamped just before the last poll's start time
-# but committed after it is read again rather than missed.
-OVERLAP = timezone.timedelta(minutes=5)
+# but committed after it (the lists trail the events) is read again, not missed.
+OVERLAP = lifecycle.LIST_LAG
 
 
 def poll(client, *, full=False, run_id=None):
@@ -33,9 +32,9 @@ def poll(client, *, full=False, run_id=None):
     PollState.objects.filter(pk=state.pk).update(last_attempt_at=started)
     listing = PartnersListing(client)
     try:
-        changes, seen = _read(listing, since)
+        changes, seen = _read(listing, since, started)
         if since is None:
-            changes += _remove_unlisted(seen)
+            changes += lifecycle.remove_unlisted(seen, started)
     except Exception as exc:
         _note_source(state, run_id, listing, last_error=str(exc)[:2000])
         raise
@@ -59,27 +58,15 @@ def _note_source(state, run_id, listing, **fields):
         SyncRun.objects.filter(pk=run_id).update(source=source, fallback_reason=reason)
 
 
-def _read(listing, since):
+def _read(listing, since, started):
     changes, seen = [], set()
     for record in listing.records(since):
         try:
-            change = lifecycle.apply_partner_record(record)
+            change = lifecycle.apply_listed(record, started)
         except lifecycle.RecordError as exc:
             logger.warning("Skipped a partner record that does not match the format: %s", exc)
             continue
         seen.add(change.guid)
-        if change.kind != lifecycle.UNCHANGED:
+        if change.changed:
             changes.append(change)
     return changes, seen
-
-
-def _remove_unlisted(seen):
-    gone = Connection.objects.connected().exclude(restaurant_id__in=seen)
-    return [
-        lifecycle.apply_partner_record(connection.details or _record(connection), removed=True)
-        for connection in gone
-    ]
-
-
-def _record(connection):
-    return {"restaurantGuid": str(connection.restaurant_id)}

@@ -1,5 +1,6 @@
 """Partners webhook events as the platform sends them, for the tests."""
 
+import datetime
 import json
 import uuid
 
@@ -11,11 +12,12 @@ from integrations.signing import sign
 WEBHOOK_URL = "/webhooks/toast/partners"
 
 
-def partner_event(event_type, restaurant_guid, **details):
-    now = timezone.now()
+def partner_event(event_type, restaurant_guid, *, at=None, **details):
+    """An event of the instant `at` (default now), with details dated then unless given."""
+    now = at or timezone.now()
     millis = int(now.timestamp() * 1000)
     return {
-        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "timestamp": now.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         "eventCategory": "partner",
         "eventType": event_type,
         "guid": str(uuid.uuid4()),

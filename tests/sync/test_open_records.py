@@ -4,6 +4,7 @@ store) is refused naming the field, the same on both databases, and a poll goes 
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from integrations.sync import lifecycle, polling
 from restaurants.models import Connection
@@ -11,6 +12,7 @@ from restaurants.models import Connection
 pytestmark = pytest.mark.django_db
 
 FIRST, SECOND = (str(uuid.UUID(int=n)) for n in (1, 2))
+NOW = timezone.now()  # when the poll reading these records started
 
 
 def record(guid, **fields):
@@ -28,7 +30,7 @@ class PartnersAnswer:
 
 
 def test_new_fields_of_a_partner_record_are_kept():
-    lifecycle.apply_partner_record(record(FIRST, scopes=["restaurants:read"], tier="GOLD_V2"))
+    lifecycle.apply_listed(record(FIRST, scopes=["restaurants:read"], tier="GOLD_V2"), NOW)
 
     details = Connection.objects.get(pk=FIRST).details
     assert (details["scopes"], details["tier"]) == (["restaurants:read"], "GOLD_V2")
@@ -36,7 +38,7 @@ def test_new_fields_of_a_partner_record_are_kept():
 
 def test_a_nul_in_an_unknown_field_is_refused_naming_it():
     with pytest.raises(lifecycle.RecordError, match=r"^scopes\[0\]: contains a NUL character"):
-        lifecycle.apply_partner_record(record(FIRST, scopes=["bad\x00scope"]))
+        lifecycle.apply_listed(record(FIRST, scopes=["bad\x00scope"]), NOW)
 
     assert not Connection.objects.exists()
 

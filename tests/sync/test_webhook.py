@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 from django_q.brokers import get_broker
 
 from integrations.models import WebhookEvent
@@ -142,11 +143,9 @@ def test_events_drive_the_connection_lifecycle(client, broker):
 
 def test_an_older_event_arriving_late_changes_nothing(client, broker):
     newer = partner_event("partner_updated", RESTAURANT, externalRestaurantRef="new")
+    an_hour_earlier = timezone.now() - timezone.timedelta(hours=1)
     older = partner_event(
-        "partner_updated",
-        RESTAURANT,
-        externalRestaurantRef="old",
-        modifiedDate=newer["details"]["modifiedDate"] - 60_000,
+        "partner_updated", RESTAURANT, at=an_hour_earlier, externalRestaurantRef="old"
     )
     for event in (newer, older):
         post_event(client, event)
