@@ -128,7 +128,10 @@ def _restaurant_action(sim, guid, action):
 
 def _notify(sim, event_type, connection):
     info = sim.world.restaurants[connection.restaurant_guid]
-    event, status = sim.webhooks.send(event_type, connection.webhook_details(info))
+    # As in the guide's own example, a removal may carry the add's modifiedDate.
+    keeps_added = event_type == "partner_removed" and sim.config.published.removal_keeps_added_date
+    details = connection.webhook_details(info, connection.added_ms if keeps_added else None)
+    event, status = sim.webhooks.send(event_type, details)
     return api.Answer(200, {"guid": connection.restaurant_guid, "event": event, "status": status})
 
 

@@ -27,13 +27,15 @@ class Connection:
     location_name: str
     created_ms: int
     modified_ms: int
+    added_ms: int  # when it was last connected: that partner_added's modifiedDate
     connected: bool = True
     external_restaurant_ref: str = ""
     external_group_ref: str = ""
     revision: int = 0
 
-    def record(self):
-        """PartnerAccessExternalRep."""
+    def record(self, modified_ms=None):
+        """PartnerAccessExternalRep (`modified_ms`: another modifiedDate than the last)."""
+        modified_ms = self.modified_ms if modified_ms is None else modified_ms
         return {
             "restaurantGuid": self.restaurant_guid,
             "managementGroupGuid": self.group_guid,
@@ -43,17 +45,17 @@ class Connection:
             "externalGroupRef": self.external_group_ref,
             "externalRestaurantRef": self.external_restaurant_ref,
             "deleted": False,
-            "modifiedDate": self.modified_ms,
+            "modifiedDate": modified_ms,
             "createdDate": self.created_ms,
-            "isoModifiedDate": _iso(self.modified_ms),
+            "isoModifiedDate": _iso(modified_ms),
             "isoCreatedDate": _iso(self.created_ms),
         }
 
-    def webhook_details(self, info):
+    def webhook_details(self, info, modified_ms=None):
         """PartnerAccessExternalWebhookRep."""
         location = info["location"]
         return {
-            **{k: v for k, v in self.record().items() if k != "deleted"},
+            **{k: v for k, v in self.record(modified_ms).items() if k != "deleted"},
             "createdByFirstName": "Alex",
             "createdByLastName": f"Manager{self.number}",
             "createdByPhoneNumber": location["phone"],
@@ -109,6 +111,7 @@ class World:
             location_name=info["general"]["locationName"],
             created_ms=created_ms,
             modified_ms=created_ms,
+            added_ms=created_ms,
             connected=roll >= PROSPECT_SHARE + REMOVED_SHARE,
             external_restaurant_ref=f"store-{number:05d}",
             external_group_ref=f"group-{list(self.groups).index(connection_group) + 1}",
@@ -180,9 +183,10 @@ class World:
                     location_name=info["general"]["locationName"],
                     created_ms=_now_ms(),
                     modified_ms=_now_ms(),
+                    added_ms=_now_ms(),
                 )
             connection.connected = True
-            connection.modified_ms = _now_ms()
+            connection.modified_ms = connection.added_ms = _now_ms()
             return connection
 
     def update(self, guid):
