@@ -34,6 +34,12 @@ def scheduled_poll():
     jobs.run_poll(run.pk)
 
 
+def scheduled_discovery():
+    # Without the refresh: the refresh schedule does that, on its own interval.
+    run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
+    jobs.run_discovery(run.pk, then_refresh=False)
+
+
 def scheduled_refresh():
     connected = Connection.objects.connected().values_list("restaurant_id", flat=True)
     enqueue_refresh(connected, trigger=SyncRun.Trigger.SCHEDULE)

@@ -35,6 +35,7 @@ def variables(request):
         **portal(request),
         "POLL_INTERVAL": duration(settings.TOAST_POLL_INTERVAL_MINUTES),
         "REFRESH_INTERVAL": duration(settings.TOAST_REFRESH_INTERVAL_MINUTES),
+        "DISCOVERY_INTERVAL": duration(settings.TOAST_DISCOVERY_INTERVAL_MINUTES),
         "STALE_AFTER": duration(settings.TOAST_STALE_AFTER_HOURS * 60),
         "STATUS_LINK_MAX_AGE_DAYS": settings.STATUS_LINK_MAX_AGE_DAYS,
         "HALT_THRESHOLD": settings.TOAST_HALT_THRESHOLD,

@@ -16,13 +16,17 @@ SCHEDULES = {
         "integrations.tasks.scheduled_refresh",
         "TOAST_REFRESH_INTERVAL_MINUTES",
     ),
+    "Discover management groups (full partners read)": (
+        "integrations.tasks.scheduled_discovery",
+        "TOAST_DISCOVERY_INTERVAL_MINUTES",
+    ),
     "Prune old failures and webhook events": ("integrations.tasks.prune_history", None),
 }
 DAILY = 24 * 60
 
 
 class Command(BaseCommand):
-    help = "Create or update the polling, refresh and housekeeping schedules."
+    help = "Create or update the polling, discovery, refresh and housekeeping schedules."
 
     def handle(self, *args, **options):
         for name, (func, setting) in SCHEDULES.items():
