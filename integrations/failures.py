@@ -2,7 +2,7 @@
 
 import logging
 
-from portal.logging import redact
+from integrations.redaction import redact
 
 from .models import ApiFailure
 

@@ -15,7 +15,7 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from portal.logging import redact
+from integrations.redaction import redact
 
 from .models import Alert, RequestHalt
 

@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
-from portal import strict_json
+from restaurants import strict_json
 
 from .models import WebhookEvent
 from .signing import verify

@@ -13,7 +13,7 @@ from integrations.models import (
     SyncRun,
     WebhookEvent,
 )
-from restaurants.access import staff_view
+from portal.staff.access import staff_view
 from restaurants.models import Restaurant
 
 RECENT = 10

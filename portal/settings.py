@@ -328,7 +328,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_secrets": {"()": "portal.logging.RedactSecretsFilter"},
+        "redact_secrets": {"()": "integrations.redaction.RedactSecretsFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},

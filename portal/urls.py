@@ -13,8 +13,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("sync-runs/progress.json", dashboard.sync_progress, name="sync-progress"),
     path("docs/", include("portal.docs.urls")),
-    path("", include("restaurants.status_urls")),
-    path("", include("restaurants.urls")),
+    path("", include("portal.status.urls")),
+    path("", include("portal.staff.urls")),
     path("", include("integrations.urls")),
 ]
 

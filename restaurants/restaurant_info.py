@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from portal import strict_json
-from restaurants import validators
+from restaurants import strict_json, validators
 from restaurants.models import WEEKDAYS
 
 

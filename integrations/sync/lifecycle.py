@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from integrations.models import WebhookEvent
-from portal import strict_json
+from restaurants import strict_json
 from restaurants.models import Connection, Restaurant
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from portal import strict_json
+from restaurants import strict_json
 
 from . import errors, pages
 from .ratelimit import bucket_for

@@ -42,7 +42,7 @@ FALLBACK_LIFETIME_SECONDS = 3600
 LOGIN_CLAIM_SECONDS = 30  # a worker that died logging in is replaced after this
 WAIT_STEP_SECONDS = 0.05
 
-# The token values this process has held, for the log redaction (portal/logging.py).
+# The token values this process has held, for the log redaction (integrations/redaction.py).
 _known = collections.deque(maxlen=4)
 
 

@@ -9,10 +9,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
 
-from portal.readonly_admin import ReadOnlyAdmin
-
-from . import halting
-from .models import (
+from integrations import halting
+from integrations.models import (
     Alert,
     ApiFailure,
     CircuitState,
@@ -24,6 +22,7 @@ from .models import (
     TokenLogin,
     WebhookEvent,
 )
+from portal.admin.readonly import ReadOnlyAdmin
 
 
 @admin.register(WebhookEvent)

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
-from portal.readonly_admin import ReadOnlyAdmin, ReadOnlyPermissions
+from portal.admin.readonly import ReadOnlyAdmin, ReadOnlyPermissions
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from restaurants import views
+from portal.staff import views
 
 urlpatterns = [
     path("restaurants/", views.restaurant_list, name="restaurant-list"),

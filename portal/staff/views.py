@@ -17,17 +17,9 @@ from django.views.decorators.http import require_POST
 
 from integrations.models import ApiFailure, SyncRun, WebhookEvent
 from integrations.sync import enqueue_refresh
-from restaurants import (
-    csv_export,
-    delivery_map,
-    filters,
-    history,
-    onboarding,
-    payments,
-    schedule,
-    web_links,
-)
-from restaurants.access import staff_view
+from portal.staff import csv_export, filters, web_links
+from portal.staff.access import staff_view
+from restaurants import delivery_map, history, onboarding, payments, schedule
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, stale_cutoff
 
 PAGE_SIZE = 50

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from restaurants import status_views
+from portal.status import views as status_views
 
 urlpatterns = [
     path(

@@ -6,8 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.staff.access import staff_view
 from restaurants import onboarding, status_links
-from restaurants.access import staff_view
 from restaurants.models import Restaurant, StatusLink
 
 

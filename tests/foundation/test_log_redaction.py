@@ -6,9 +6,9 @@ import logging
 import pytest
 from django.conf import settings
 
+from integrations.redaction import RedactSecretsFilter
 from integrations.toast.tokens import SharedTokens
 from integrations.token_store import DatabaseTokenStore
-from portal.logging import RedactSecretsFilter
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import strict_json
+from restaurants import strict_json
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Snapshot
 

@@ -1,0 +1,1 @@
+"""Staff pages: the restaurant list and page, the access rule they share."""

@@ -1,0 +1,1 @@
+"""The private status page a restaurant opens, and the staff actions on its links."""
