@@ -34,9 +34,13 @@ test: $(DEVELOPMENT)
 bench: $(DEVELOPMENT)
 	$(PY) -m bench
 
+# Style, the import contracts between the layers, and the types of the boundary
+# modules (pyproject.toml lists both).
 lint: $(DEVELOPMENT)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: $(DEVELOPMENT)
 	$(VENV)/bin/ruff check --fix .
