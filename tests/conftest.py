@@ -7,6 +7,8 @@ import time
 import pytest
 from django.db import connections
 
+pytest_plugins = ["tests.fixtures"]
+
 
 def pytest_collection_modifyitems(items):
     for item in items:

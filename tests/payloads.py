@@ -4,11 +4,11 @@ import copy
 import json
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "foundation" / "fixtures"
+FIXTURES = Path(__file__).parent / "restaurants" / "fixtures"
 
 
 def load_payload(name):
-    """A fresh copy of tests/foundation/fixtures/<name>.json."""
+    """A fresh copy of tests/restaurants/fixtures/<name>.json."""
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 

@@ -1,8 +1,7 @@
-"""Fixtures for tests that talk to the simulator over real HTTP on loopback.
-
-A simulator per test module; each test gets it with faults off, tokens revoked
-and counters at zero, and a client wired to it.
-"""
+"""Helpers for tests that talk to the simulator over real HTTP on loopback: a
+simulator to run, a client wired to it, its control interface, processes of the
+portal (queue workers, the simulator command) pointed at it. The fixtures that use
+them are in tests/fixtures.py."""
 
 import contextlib
 import os
@@ -11,44 +10,25 @@ import sys
 import threading
 import time
 
-import pytest
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from integrations import platform
 from integrations.platform import build_client
+from integrations.simulator import Faults, Simulator, SimulatorConfig
 from integrations.toast.client import RetryPolicy
-from tests.simulator_fixture import running_simulator
+
+# The simulator tests log in and page a lot; the limits themselves are tested on
+# a simulator of their own (test_behaviour.py).
+GENEROUS_LIMITS = {"restaurants": 60, "groups": 4, "seed": 3, "rate_per_second": 10_000}
 
 
-@pytest.fixture(scope="module")
-def simulator():
-    with running_simulator(restaurants=12, groups=3) as sim:
-        yield sim
-
-
-@pytest.fixture
-def sim(simulator):
-    """The module's simulator, with faults off, the reference's shapes, tokens revoked
-    and counters at zero."""
-    control(simulator, "PUT", "faults", json={})
-    control(simulator, "PUT", "published", json={})
-    control(simulator, "POST", "tokens/revoke")
-    control(simulator, "POST", "stats/reset")
-    cache.clear()
-    yield simulator
-    control(simulator, "PUT", "faults", json={})
-    control(simulator, "PUT", "published", json={})
-
-
-@pytest.fixture
-def toast(sim, settings):
-    settings.TOAST_API_HOSTNAME = sim.url
-    platform.reset_clients()
-    yield make_client(sim)
-    platform.reset_clients()
+@contextlib.contextmanager
+def running_simulator(faults=None, **config):
+    """A simulator on a free port: `with running_simulator(restaurants=10) as sim: sim.url`."""
+    simulator = Simulator(SimulatorConfig(port=0, faults=faults or Faults(), **config))
+    with simulator:
+        yield simulator
 
 
 def make_client(sim, **overrides):
@@ -64,6 +44,12 @@ def control(sim, method, path, **kwargs):
     response = requests.request(method, f"{sim.url}/_simulator/{path}", timeout=10, **kwargs)
     response.raise_for_status()
     return response.json() if response.content else None
+
+
+def get(api, sim, path, restaurant=None, **params):
+    """A GET of the platform API through a logged-in session (the `api` fixture)."""
+    headers = {"Toast-Restaurant-External-ID": restaurant} if restaurant else {}
+    return api.get(f"{sim.url}{path}", params=params, headers=headers, timeout=10)
 
 
 def stats(sim):

@@ -8,8 +8,7 @@ from integrations.models import WebhookEvent
 from integrations.simulator import Published
 from integrations.tasks import process_webhook_event
 from restaurants.models import Connection
-from tests.platform import connected_guids, control, qcluster
-from tests.simulator_fixture import running_simulator
+from tests.platform import connected_guids, control, qcluster, running_simulator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from integrations.models import SyncRun
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection
-
-from .conftest import make_restaurant
+from tests.stored import make_restaurant
 
 pytestmark = pytest.mark.django_db
 

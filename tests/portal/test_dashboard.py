@@ -18,8 +18,7 @@ from integrations.models import (
 )
 from integrations.sync import runs
 from restaurants.models import Connection, Restaurant
-
-from .conftest import make_restaurant
+from tests.stored import make_restaurant
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from restaurants import status_links
 from restaurants.models import StatusLink
-from tests.docs.conftest import stored, variant
+from tests.stored import stored, variant
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_staff_create_a_link_and_go_back_where_they_were(staff_client, full_rest
     assert response.status_code == 302
     assert response["Location"] == "/somewhere/?tab=1"
     made = StatusLink.objects.get(restaurant=full_restaurant)
-    assert made.created_by.username == "onboarder"
+    assert made.created_by.username == "olivia"
     assert made.revoked_at is None
     lifetime = made.expires_at - made.created_at
     assert lifetime == timezone.timedelta(days=10)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from restaurants import onboarding
 from restaurants.models import WEEKDAYS, DaySchedule, Restaurant
-from tests.docs.conftest import stored, variant
 from tests.payloads import load_payload
+from tests.stored import stored, variant
 
 pytestmark = pytest.mark.django_db
 

@@ -11,25 +11,24 @@ import pytest
 import requests
 
 from integrations.signing import verify
-from tests.platform import control, login, login_answer
-from tests.simulator_fixture import running_simulator
+from tests.platform import GENEROUS_LIMITS, control, get, login, login_answer, running_simulator
 
-from .conftest import get
+SIMULATOR_CONFIG = GENEROUS_LIMITS
 
 
-def _connected(sim):
-    rows = control(sim, "GET", "restaurants")
+def _connected(simulator):
+    rows = control(simulator, "GET", "restaurants")
     return [r["guid"] for r in rows if r["connected"] and not r["removed"] and not r["archived"]]
 
 
 def test_a_burst_for_one_restaurant_gets_429_and_another_restaurant_is_unaffected():
-    with running_simulator(restaurants=8) as sim:  # the platform's default limits
-        first, second = _connected(sim)[:2]
-        headers = {"Authorization": f"Bearer {login(sim.url)}"}
+    with running_simulator(restaurants=8) as simulator:  # the platform's default limits
+        first, second = _connected(simulator)[:2]
+        headers = {"Authorization": f"Bearer {login(simulator.url)}"}
 
         def fetch(guid):
             return requests.get(
-                f"{sim.url}/restaurants/v1/restaurants/{guid}",
+                f"{simulator.url}/restaurants/v1/restaurants/{guid}",
                 headers={**headers, "Toast-Restaurant-External-ID": guid},
                 timeout=10,
             )
@@ -45,11 +44,11 @@ def test_a_burst_for_one_restaurant_gets_429_and_another_restaurant_is_unaffecte
         assert fetch(second).status_code == 200  # another restaurant, another budget
 
 
-def test_pagination_returns_every_connection_exactly_once(api, sim):
+def test_pagination_returns_every_connection_exactly_once(api, simulator):
     seen, token, pages = [], None, 0
     while True:
         params = {"pageSize": 9, **({"pageToken": token} if token else {})}
-        response = get(api, sim, "/partners/v1/connectedRestaurants", **params)
+        response = get(api, simulator, "/partners/v1/connectedRestaurants", **params)
         page = response.json()
         seen += [r["restaurantGuid"] for r in page["results"]]
         pages += 1
@@ -59,38 +58,46 @@ def test_pagination_returns_every_connection_exactly_once(api, sim):
             break
         assert f"pageToken={token}" in response.headers["Link"].replace("%3D", "=")
     expected = [
-        r["guid"] for r in control(sim, "GET", "restaurants") if r["connected"] and not r["removed"]
+        r["guid"]
+        for r in control(simulator, "GET", "restaurants")
+        if r["connected"] and not r["removed"]
     ]
     assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
     assert pages == -(-len(expected) // 9)
 
 
-def test_last_modified_filters_by_the_connections_change_time(api, sim):
+def test_last_modified_filters_by_the_connections_change_time(api, simulator):
     before = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
-    guid = _connected(sim)[0]
-    control(sim, "POST", f"restaurants/{guid}/update")
+    guid = _connected(simulator)[0]
+    control(simulator, "POST", f"restaurants/{guid}/update")
     since = before.strftime("%Y-%m-%dT%H:%M:%S.") + f"{before.microsecond // 1000:03d}-0000"
-    listed = get(api, sim, "/partners/v1/restaurants", lastModified=since).json()
+    listed = get(api, simulator, "/partners/v1/restaurants", lastModified=since).json()
     assert [r["restaurantGuid"] for r in listed] == [guid]
-    assert get(api, sim, "/partners/v1/restaurants", lastModified="soon").status_code == 400
+    assert get(api, simulator, "/partners/v1/restaurants", lastModified="soon").status_code == 400
 
 
 def test_tokens_really_expire():
-    with running_simulator(restaurants=3, token_ttl=1) as sim:
+    with running_simulator(restaurants=3, token_ttl=1) as simulator:
         session = requests.Session()
-        token = login_answer(sim.url).json()["token"]
+        token = login_answer(simulator.url).json()["token"]
         assert token["expiresIn"] == 1
         headers = {"Authorization": f"Bearer {token['accessToken']}"}
-        assert session.get(f"{sim.url}/partners/v1/restaurants", headers=headers).status_code == 200
+        assert (
+            session.get(f"{simulator.url}/partners/v1/restaurants", headers=headers).status_code
+            == 200
+        )
         time.sleep(1.1)
-        assert session.get(f"{sim.url}/partners/v1/restaurants", headers=headers).status_code == 401
+        assert (
+            session.get(f"{simulator.url}/partners/v1/restaurants", headers=headers).status_code
+            == 401
+        )
 
 
-def test_a_wrong_secret_gets_401(sim):
+def test_a_wrong_secret_gets_401(simulator):
     response = requests.post(
-        f"{sim.url}/authentication/v1/authentication/login",
+        f"{simulator.url}/authentication/v1/authentication/login",
         json={
-            "clientId": sim.client_id,
+            "clientId": simulator.client_id,
             "clientSecret": "nope",
             "userAccessType": "TOAST_MACHINE_CLIENT",
         },
@@ -106,16 +113,16 @@ def test_a_wrong_secret_gets_401(sim):
         ({"burst_429_every": 2, "burst_429_length": 1}, {200, 429}),
     ],
 )
-def test_fault_options(api, sim, faults, expected):
-    control(sim, "PUT", "faults", json=faults)
-    statuses = {get(api, sim, "/partners/v1/restaurants").status_code for _ in range(6)}
+def test_fault_options(api, simulator, faults, expected):
+    control(simulator, "PUT", "faults", json=faults)
+    statuses = {get(api, simulator, "/partners/v1/restaurants").status_code for _ in range(6)}
     assert statuses == expected
 
 
-def test_outage_window_and_latency(api, sim):
+def test_outage_window_and_latency(api, simulator):
     now = datetime.datetime.now(datetime.UTC)
     control(
-        sim,
+        simulator,
         "PUT",
         "faults",
         json={
@@ -125,7 +132,7 @@ def test_outage_window_and_latency(api, sim):
         },
     )
     started = time.monotonic()
-    assert get(api, sim, "/partners/v1/restaurants").status_code == 503
+    assert get(api, simulator, "/partners/v1/restaurants").status_code == 503
     assert time.monotonic() - started >= 0.05
     time.sleep(
         max(
@@ -135,20 +142,22 @@ def test_outage_window_and_latency(api, sim):
             ).total_seconds(),
         )
     )
-    assert get(api, sim, "/partners/v1/restaurants").status_code == 200
+    assert get(api, simulator, "/partners/v1/restaurants").status_code == 200
 
 
-def test_malformed_bodies_cycle_through_every_kind(api, sim):
-    control(sim, "PUT", "faults", json={"malformed_rate": 1.0})
-    guid = _connected(sim)[0]
-    bodies = [get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content for _ in range(6)]
+def test_malformed_bodies_cycle_through_every_kind(api, simulator):
+    control(simulator, "PUT", "faults", json={"malformed_rate": 1.0})
+    guid = _connected(simulator)[0]
+    bodies = [
+        get(api, simulator, f"/restaurants/v1/restaurants/{guid}", guid).content for _ in range(6)
+    ]
     broken = [b for b in bodies if not _is_json(b)]
     assert len(broken) == 1
     texts = b"".join(b for b in bodies if _is_json(b))
     assert b"not-a-polyline" in texts and b"123.456" in texts and b"Mars/" in texts
     assert b"\\ud800" in texts
-    control(sim, "PUT", "faults", json={})
-    assert _is_json(get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid).content)
+    control(simulator, "PUT", "faults", json={})
+    assert _is_json(get(api, simulator, f"/restaurants/v1/restaurants/{guid}", guid).content)
 
 
 def _is_json(body):
@@ -185,11 +194,11 @@ def test_webhooks_are_signed_as_the_platform_does(receiver):
     url, received = receiver
     with running_simulator(
         restaurants=4, webhook_url=url, webhook_secret="subscription-secret"
-    ) as sim:
-        guid = _connected(sim)[0]
-        control(sim, "POST", f"restaurants/{guid}/remove")
-        control(sim, "POST", "webhooks/resend")
-        control(sim, "POST", "webhooks/bad-signature")
+    ) as simulator:
+        guid = _connected(simulator)[0]
+        control(simulator, "POST", f"restaurants/{guid}/remove")
+        control(simulator, "POST", "webhooks/resend")
+        control(simulator, "POST", "webhooks/bad-signature")
     (headers, body), (_, again), (bad_headers, bad_body) = received
     event = json.loads(body)
     assert (event["eventType"], event["details"]["restaurantGuid"]) == ("partner_removed", guid)
@@ -207,38 +216,40 @@ def test_webhooks_are_signed_as_the_platform_does(receiver):
     )
 
 
-def test_control_interface_refuses_unknown_requests(sim):
-    assert requests.post(f"{sim.url}/_simulator/nothing", json={}, timeout=5).status_code == 404
+def test_control_interface_refuses_unknown_requests(simulator):
     assert (
-        requests.put(f"{sim.url}/_simulator/faults", json={"bogus": 1}, timeout=5).status_code
+        requests.post(f"{simulator.url}/_simulator/nothing", json={}, timeout=5).status_code == 404
+    )
+    assert (
+        requests.put(f"{simulator.url}/_simulator/faults", json={"bogus": 1}, timeout=5).status_code
         == 400
     )
 
 
-def _create_restaurant(sim, **headers):
+def _create_restaurant(simulator, **headers):
     """POST /_simulator/restaurants, a write that connects a new restaurant."""
-    return requests.post(f"{sim.url}/_simulator/restaurants", timeout=5, **headers)
+    return requests.post(f"{simulator.url}/_simulator/restaurants", timeout=5, **headers)
 
 
-def test_control_interface_is_driven_only_by_the_developers_own_tools(sim):
-    port = sim.server.server_address[1]
-    before = len(control(sim, "GET", "restaurants"))
+def test_control_interface_is_driven_only_by_the_developers_own_tools(simulator):
+    port = simulator.server.server_address[1]
+    before = len(control(simulator, "GET", "restaurants"))
     refused = {
         "a web page's Origin": _create_restaurant(
-            sim, json={}, headers={"Origin": "http://evil.example"}
+            simulator, json={}, headers={"Origin": "http://evil.example"}
         ),
-        "a sandboxed page": _create_restaurant(sim, json={}, headers={"Origin": "null"}),
+        "a sandboxed page": _create_restaurant(simulator, json={}, headers={"Origin": "null"}),
         "a rebound DNS name": _create_restaurant(
-            sim, json={}, headers={"Host": f"evil.example:{port}"}
+            simulator, json={}, headers={"Host": f"evil.example:{port}"}
         ),
-        "another port": _create_restaurant(sim, json={}, headers={"Host": "127.0.0.1:1"}),
+        "another port": _create_restaurant(simulator, json={}, headers={"Host": "127.0.0.1:1"}),
         "a form post": _create_restaurant(
-            sim, data="a=1", headers={"Content-Type": "application/x-www-form-urlencoded"}
+            simulator, data="a=1", headers={"Content-Type": "application/x-www-form-urlencoded"}
         ),
         "a text/plain post": _create_restaurant(
-            sim, data="{}", headers={"Content-Type": "text/plain"}
+            simulator, data="{}", headers={"Content-Type": "text/plain"}
         ),
-        "no content type": _create_restaurant(sim),
+        "no content type": _create_restaurant(simulator),
     }
     assert {why: r.status_code for why, r in refused.items()} == {
         "a web page's Origin": 403,
@@ -249,9 +260,11 @@ def test_control_interface_is_driven_only_by_the_developers_own_tools(sim):
         "a text/plain post": 415,
         "no content type": 415,
     }
-    assert len(control(sim, "GET", "restaurants")) == before
+    assert len(control(simulator, "GET", "restaurants")) == before
     same_origin = _create_restaurant(
-        sim, json={}, headers={"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"}
+        simulator,
+        json={},
+        headers={"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"},
     )
     assert same_origin.status_code == 200
-    assert len(control(sim, "GET", "restaurants")) == before + 1
+    assert len(control(simulator, "GET", "restaurants")) == before + 1

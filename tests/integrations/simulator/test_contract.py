@@ -7,10 +7,11 @@ import requests
 from integrations.schemas import schema_for
 from integrations.simulator import Published, Simulator, SimulatorConfig
 from tests.payloads import pruned
-from tests.platform import control, login, login_answer
+from tests.platform import GENEROUS_LIMITS, control, get, login, login_answer
 
-from .conftest import get
 from .openapi import spec_schema
+
+SIMULATOR_CONFIG = GENEROUS_LIMITS
 
 
 def _check(body, ours, spec, definition, array=False):
@@ -19,50 +20,54 @@ def _check(body, ours, spec, definition, array=False):
     jsonschema.Draft4Validator(spec_schema(spec, definition, array)).validate(pruned(body))
 
 
-def _guids(sim, **want):
+def _guids(simulator, **want):
     return [
         r["guid"]
-        for r in control(sim, "GET", "restaurants")
+        for r in control(simulator, "GET", "restaurants")
         if all(r[k] == v for k, v in want.items())
     ]
 
 
-def test_login(sim):
-    body = login_answer(sim.url).json()
+def test_login(simulator):
+    body = login_answer(simulator.url).json()
     _check(body, "AuthenticationResponse", "authentication", "AuthenticationResponse")
 
 
-def test_partner_restaurants(api, sim):
-    body = get(api, sim, "/partners/v1/restaurants").json()
+def test_partner_restaurants(api, simulator):
+    body = get(api, simulator, "/partners/v1/restaurants").json()
     assert body
     _check(body, "PartnerAccessList", "partners", "PartnerAccessExternalRep", array=True)
 
 
-def test_connected_restaurants_page(api, sim):
-    body = get(api, sim, "/partners/v1/connectedRestaurants", pageSize=7).json()
+def test_connected_restaurants_page(api, simulator):
+    body = get(api, simulator, "/partners/v1/connectedRestaurants", pageSize=7).json()
     assert len(body["results"]) == 7 and body["nextPageToken"]
     _check(body, "PaginatedResponse", "partners", "PaginatedResponse")
 
 
-def test_connected_restaurants_as_the_openapi_file_types_them(api, sim):
-    control(sim, "PUT", "published", json={"pages_as_array": True})
-    body = get(api, sim, "/partners/v1/connectedRestaurants", pageSize=7).json()
+def test_connected_restaurants_as_the_openapi_file_types_them(api, simulator):
+    control(simulator, "PUT", "published", json={"pages_as_array": True})
+    body = get(api, simulator, "/partners/v1/connectedRestaurants", pageSize=7).json()
     assert len(body) == 1 and len(body[0]["results"]) == 7
     _check(body, "PaginatedResponseList", "partners", "PaginatedResponse", array=True)
 
 
-def test_every_restaurant_info(api, sim):
-    for guid in _guids(sim, connected=True, removed=False):
-        body = get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true")
+def test_every_restaurant_info(api, simulator):
+    for guid in _guids(simulator, connected=True, removed=False):
+        body = get(
+            api, simulator, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true"
+        )
         _check(body.json(), "RestaurantInfo", "restaurants", "RestaurantInfo")
 
 
-def test_group_restaurants(api, sim):
-    guid = _guids(sim, connected=True)[0]
+def test_group_restaurants(api, simulator):
+    guid = _guids(simulator, connected=True)[0]
     group = next(
-        r["managementGroupGuid"] for r in control(sim, "GET", "restaurants") if r["guid"] == guid
+        r["managementGroupGuid"]
+        for r in control(simulator, "GET", "restaurants")
+        if r["guid"] == guid
     )
-    body = get(api, sim, f"/restaurants/v1/groups/{group}/restaurants", guid).json()
+    body = get(api, simulator, f"/restaurants/v1/groups/{group}/restaurants", guid).json()
     assert {"guid": guid} in body
     _check(body, "GroupRestaurants", "restaurants", "Restaurant", array=True)
 
@@ -78,30 +83,34 @@ def test_group_restaurants(api, sim):
         ("archived", 404),
     ],
 )
-def test_error_answers(api, sim, request_kind, status):
-    removed = _guids(sim, removed=True)[0]
-    archived = _guids(sim, archived=True, removed=False, connected=True)[0]
+def test_error_answers(api, simulator, request_kind, status):
+    removed = _guids(simulator, removed=True)[0]
+    archived = _guids(simulator, archived=True, removed=False, connected=True)[0]
     path = "/restaurants/v1/restaurants/"
     response = {
-        "no-header": lambda: get(api, sim, path + archived),
-        "bad-page-size": lambda: get(api, sim, "/partners/v1/connectedRestaurants", pageSize=201),
-        "no-token": lambda: api.get(
-            f"{sim.url}/partners/v1/restaurants", headers={"Authorization": ""}
+        "no-header": lambda: get(api, simulator, path + archived),
+        "bad-page-size": lambda: get(
+            api, simulator, "/partners/v1/connectedRestaurants", pageSize=201
         ),
-        "removed": lambda: get(api, sim, path + removed, removed),
-        "unknown": lambda: get(api, sim, path + "0" * 8 + "-0000-4000-8000-" + "0" * 12, archived),
-        "archived": lambda: get(api, sim, path + archived, archived),
+        "no-token": lambda: api.get(
+            f"{simulator.url}/partners/v1/restaurants", headers={"Authorization": ""}
+        ),
+        "removed": lambda: get(api, simulator, path + removed, removed),
+        "unknown": lambda: get(
+            api, simulator, path + "0" * 8 + "-0000-4000-8000-" + "0" * 12, archived
+        ),
+        "archived": lambda: get(api, simulator, path + archived, archived),
     }[request_kind]()
     assert response.status_code == status
     _check(response.json(), "ErrorMessage", "authentication", "ErrorMessage")
 
 
-def test_rate_limit_headers_on_every_answer(api, sim):
-    guid = _guids(sim, connected=True, removed=False, archived=False)[0]
+def test_rate_limit_headers_on_every_answer(api, simulator):
+    guid = _guids(simulator, connected=True, removed=False, archived=False)[0]
     for response in (
-        get(api, sim, f"/restaurants/v1/restaurants/{guid}", guid),
-        get(api, sim, "/partners/v1/restaurants"),
-        get(api, sim, f"/restaurants/v1/restaurants/{guid}"),  # a 400
+        get(api, simulator, f"/restaurants/v1/restaurants/{guid}", guid),
+        get(api, simulator, "/partners/v1/restaurants"),
+        get(api, simulator, f"/restaurants/v1/restaurants/{guid}"),  # a 400
     ):
         assert response.headers["X-Toast-RateLimit-By"] in {"GLOBAL", "API", "ENDPOINT"}
         assert int(response.headers["X-Toast-RateLimit-Remaining"]) >= 0

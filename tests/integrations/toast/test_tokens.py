@@ -13,9 +13,8 @@ from integrations.models import Alert, ApiFailure, TokenLogin
 from integrations.toast import errors
 from integrations.toast.tokens import SharedTokens, known_values
 from integrations.token_store import DatabaseTokenStore
+from tests.integrations.processes import run_in_processes
 from tests.platform import connected_guids, control, make_client, stats
-
-from .processes import run_in_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portal.docs import pages
 from restaurants import onboarding
-from tests.docs.linkcheck import crawl, parse
+from tests.portal.docs.linkcheck import crawl, parse
 
 pytestmark = pytest.mark.django_db
 

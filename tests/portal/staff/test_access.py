@@ -89,7 +89,7 @@ def test_onboarding_staff_edit_notes_but_not_synced_data(staff_client, full):
     assert Restaurant.objects.filter(pk=full["guid"]).exists()
 
 
-def test_onboarding_staff_resume_halts_and_plan_maintenance(staff_client, onboarding_user):
+def test_onboarding_staff_resume_halts_and_plan_maintenance(staff_client, staff_user):
     halt = RequestHalt.objects.create(
         key="k", method="GET", endpoint="/x", signature="http 500", status=RequestHalt.Status.HALTED
     )
@@ -97,7 +97,7 @@ def test_onboarding_staff_resume_halts_and_plan_maintenance(staff_client, onboar
         "/admin/integrations/requesthalt/", {"action": "resume", "_selected_action": [halt.pk]}
     )
     halt.refresh_from_db()
-    assert halt.status == RequestHalt.Status.RESUMED and halt.resumed_by == onboarding_user
+    assert halt.status == RequestHalt.Status.RESUMED and halt.resumed_by == staff_user
     response = staff_client.post(
         "/admin/integrations/maintenancewindow/add/",
         {
@@ -109,7 +109,7 @@ def test_onboarding_staff_resume_halts_and_plan_maintenance(staff_client, onboar
         },
     )
     assert response.status_code == 302
-    assert MaintenanceWindow.objects.get().created_by == onboarding_user
+    assert MaintenanceWindow.objects.get().created_by == staff_user
     assert staff_client.get("/admin/integrations/syncrun/add/").status_code == 403
 
 

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from restaurants.models import Connection, Restaurant
-
-from .conftest import make_restaurant
+from tests.stored import make_restaurant
 
 pytestmark = pytest.mark.django_db
 

@@ -1,32 +1,10 @@
+"""Restaurants stored through the mapping, for tests that need rows."""
+
 import uuid
 
-import pytest
-
-from portal.staff_group import ensure_onboarding_group
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Restaurant
 from tests.payloads import load_payload, with_change
-
-
-@pytest.fixture
-def staff_user(django_user_model):
-    """A member of the "Onboarding staff" group."""
-    user = django_user_model.objects.create_user("onboarder", password="pw", is_staff=True)
-    user.groups.add(ensure_onboarding_group())
-    return user
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
-@pytest.fixture
-def plain_client(client, django_user_model):
-    """Signed in, but not staff."""
-    client.force_login(django_user_model.objects.create_user("guest", password="pw"))
-    return client
 
 
 def stored(payload, *, connected=True):
@@ -50,11 +28,11 @@ def variant(name, **changes):
     return payload
 
 
-@pytest.fixture
-def full_restaurant(db):
-    return stored(load_payload("restaurant_full"))
-
-
-@pytest.fixture
-def sparse_restaurant(db):
-    return stored(load_payload("restaurant_sparse"))
+def make_restaurant(**general):
+    """Another connected restaurant from the full fixture, with a new GUID and name."""
+    payload = load_payload("restaurant_full")
+    payload["guid"] = str(uuid.uuid4())
+    payload["general"].update(general)
+    apply_restaurant_info(payload)
+    Connection.objects.create(restaurant_id=payload["guid"])
+    return payload
