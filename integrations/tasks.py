@@ -1,5 +1,6 @@
 """The functions django-q2 workers run, by dotted path. Each is short: the work lives in sync/."""
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -16,36 +17,36 @@ RETENTION_DAYS = 90
 EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
 
 
-def poll(run_id):
+def poll(run_id: int) -> None:
     jobs.run_poll(run_id)
 
 
-def discover(run_id):
+def discover(run_id: int) -> None:
     jobs.run_discovery(run_id)
 
 
-def refresh_chunk(run_id, guids):
+def refresh_chunk(run_id: int, guids: list[str]) -> None:
     refresh.refresh_chunk(run_id, guids)
 
 
-def scheduled_poll():
+def scheduled_poll() -> None:
     runs.sweep_abandoned()
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
     jobs.run_poll(run.pk)
 
 
-def scheduled_discovery():
+def scheduled_discovery() -> None:
     # Without the refresh: the refresh schedule does that, on its own interval.
     run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
     jobs.run_discovery(run.pk, then_refresh=False)
 
 
-def scheduled_refresh():
+def scheduled_refresh() -> None:
     connected = Connection.objects.connected().values_list("restaurant_id", flat=True)
     enqueue_refresh(connected, trigger=SyncRun.Trigger.SCHEDULE)
 
 
-def process_webhook_event(event_id):
+def process_webhook_event(event_id: int) -> None:
     """Applies a stored partners webhook event to its connection, in the order of the
     events' own timestamps (see sync/lifecycle.py); a stale one says why on its row."""
     event = WebhookEvent.objects.get(pk=event_id)
@@ -75,15 +76,15 @@ def process_webhook_event(event_id):
         enqueue_refresh([change.guid], trigger=SyncRun.Trigger.WEBHOOK)
 
 
-def prune_history():
+def prune_history() -> None:
     """Drops failure and webhook rows older than the retention period."""
-    cutoff = timezone.now() - timezone.timedelta(days=RETENTION_DAYS)
+    cutoff = timezone.now() - datetime.timedelta(days=RETENTION_DAYS)
     failures, _ = ApiFailure.objects.filter(occurred_at__lt=cutoff).delete()
     events, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
     logger.info("Pruned %d API failures and %d webhook events", failures, events)
 
 
-def _mark(event, status, *, error="", outcome=""):
+def _mark(event: WebhookEvent, status: str, *, error: str = "", outcome: str = "") -> None:
     WebhookEvent.objects.filter(pk=event.pk).update(
         status=status, error=error, outcome=outcome, processed_at=timezone.now()
     )

@@ -10,18 +10,23 @@ import datetime
 import hashlib
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from restaurants import strict_json, validators
-from restaurants.models import WEEKDAYS
+from restaurants.models import WEEKDAYS, Restaurant
+
+JSONObject = dict[str, Any]
+Rule = Callable[[Any], None]  # a validator: raises ValidationError
 
 
 class PayloadError(ValueError):
     """A payload the portal refuses, naming the offending field and value."""
 
-    def __init__(self, path, message):
+    def __init__(self, path: str, message: str) -> None:
         self.path = path
         self.message = message
         super().__init__(f"{path}: {message}" if path else message)
@@ -33,10 +38,10 @@ class PayloadError(ValueError):
 
 
 class Kind:
-    def load(self, value):
+    def load(self, value: Any) -> Any:
         return value
 
-    def dump(self, value):
+    def dump(self, value: Any) -> Any:
         return value
 
 
@@ -45,7 +50,7 @@ class Text(Kind):
     # filling the database. PostgreSQL cannot store NUL characters at all.
     MAX_LENGTH = 10_000
 
-    def load(self, value):
+    def load(self, value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {value!r}")
         if len(value) > self.MAX_LENGTH:
@@ -56,27 +61,27 @@ class Text(Kind):
 
 
 class Boolean(Kind):
-    def load(self, value):
+    def load(self, value: Any) -> bool:
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {value!r}")
         return value
 
 
 class Integer(Kind):
-    def __init__(self, *rules):
+    def __init__(self, *rules: Rule) -> None:
         self.rules = rules
 
-    def load(self, value):
+    def load(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected a whole number, got {value!r}")
         return _checked(value, self.rules)
 
 
 class Number(Kind):
-    def __init__(self, *rules):
+    def __init__(self, *rules: Rule) -> None:
         self.rules = rules
 
-    def load(self, value):
+    def load(self, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"expected a number, got {value!r}")
         if value != value or value in (float("inf"), float("-inf")):
@@ -85,50 +90,50 @@ class Number(Kind):
 
 
 class ValidatedText(Text):
-    def __init__(self, *rules):
+    def __init__(self, *rules: Rule) -> None:
         self.rules = rules
 
-    def load(self, value):
+    def load(self, value: Any) -> str:
         return _checked(super().load(value), self.rules)
 
 
 class Guid(Kind):
-    def load(self, value):
+    def load(self, value: Any) -> uuid.UUID:
         try:
             return uuid.UUID(Text().load(value))
         except ValueError as exc:
             raise ValueError(f"expected a GUID, got {value!r}") from exc
 
-    def dump(self, value):
+    def dump(self, value: uuid.UUID) -> str:
         return str(value)
 
 
 class BusinessDate(Kind):
     """`firstBusinessDate`: an integer yyyyMMdd."""
 
-    def load(self, value):
+    def load(self, value: Any) -> datetime.date:
         number = Integer().load(value)
         try:
             return datetime.datetime.strptime(f"{number:08d}", "%Y%m%d").date()
         except ValueError as exc:
             raise ValueError(f"expected a date as yyyyMMdd, got {value!r}") from exc
 
-    def dump(self, value):
+    def dump(self, value: datetime.date) -> int:
         return int(value.strftime("%Y%m%d"))
 
 
 class TimeOfDay(Kind):
     """`HH:MM:SS.mmm` in the restaurant's time zone."""
 
-    def load(self, value):
+    def load(self, value: Any) -> datetime.time:
         text = _checked(Text().load(value), [validators.validate_time])
         return datetime.time.fromisoformat(text)
 
-    def dump(self, value):
+    def dump(self, value: datetime.time) -> str:
         return f"{value:%H:%M:%S}.{value.microsecond // 1000:03d}"
 
 
-def _checked(value, rules):
+def _checked(value: Any, rules: Sequence[Rule]) -> Any:
     for rule in rules:
         try:
             rule(value)
@@ -144,7 +149,8 @@ TIME = TimeOfDay()
 
 # --- the table ---------------------------------------------------------------
 # (path in the payload, Restaurant attribute, kind)
-FIELDS = [
+Table = list[tuple[tuple[str, ...], str, Kind]]
+FIELDS: Table = [
     (("general", "name"), "name", TEXT),
     (("general", "locationName"), "location_name", TEXT),
     (("general", "locationCode"), "location_code", TEXT),
@@ -202,12 +208,12 @@ FIELDS = [
 ] + [(("schedules", "weekSchedule", day), f"week_{day}", TEXT) for day in WEEKDAYS]
 
 # Day schedule and service fields: (JSON key path, model attribute, kind)
-DAY_SCHEDULE_FIELDS = [
+DAY_SCHEDULE_FIELDS: Table = [
     (("scheduleName",), "schedule_name", TEXT),
     (("openTime",), "open_time", TIME),
     (("closeTime",), "close_time", TIME),
 ]
-SERVICE_FIELDS = [
+SERVICE_FIELDS: Table = [
     (("name",), "name", TEXT),
     (("hours", "startTime"), "start_time", TIME),
     (("hours", "endTime"), "end_time", TIME),
@@ -222,18 +228,18 @@ SERVICE_FIELDS = [
 class ParsedDaySchedule:
     key: str
     position: int
-    values: dict
-    services: list = field(default_factory=list)
+    values: dict[str, Any]
+    services: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class ParsedRestaurantInfo:
     guid: uuid.UUID
-    values: dict
-    day_schedules: list
+    values: dict[str, Any]
+    day_schedules: list[ParsedDaySchedule]
 
 
-def canonical_form(payload):
+def canonical_form(payload: Any) -> tuple[str, str]:
     """(sha256, text) of the payload as compact JSON with sorted keys: key order does not
     count. The hash says whether anything changed; a snapshot stores the text."""
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -249,13 +255,13 @@ def canonical_form(payload):
         raise PayloadError(path, strict_json.NOT_UNICODE) from None
 
 
-def parse_guid(payload):
+def parse_guid(payload: Any) -> uuid.UUID:
     if not isinstance(payload, dict):
         raise PayloadError("", f"expected a RestaurantInfo object, got {type(payload).__name__}")
     return _load(Guid(), payload.get("guid"), "guid", required=True)
 
 
-def parse(payload):
+def parse(payload: Any) -> ParsedRestaurantInfo:
     """Checks a whole `RestaurantInfo` and returns the values to store."""
     guid = parse_guid(payload)
     values = _load_fields(payload, FIELDS, "")
@@ -271,7 +277,7 @@ def parse(payload):
     return ParsedRestaurantInfo(guid=guid, values=values, day_schedules=day_schedules)
 
 
-def _parse_day_schedules(payload):
+def _parse_day_schedules(payload: JSONObject) -> list[ParsedDaySchedule]:
     schedules = _object(payload, ("schedules", "daySchedules"))
     parsed = []
     for position, (key, body) in enumerate(schedules.items()):
@@ -294,7 +300,7 @@ def _parse_day_schedules(payload):
     return parsed
 
 
-def _load_fields(source, table, prefix):
+def _load_fields(source: JSONObject, table: Table, prefix: str) -> dict[str, Any]:
     values = {}
     for path, attribute, kind in table:
         value = _object(source, path[:-1], prefix).get(path[-1])
@@ -306,9 +312,9 @@ def _load_fields(source, table, prefix):
     return values
 
 
-def _object(source, path, prefix=""):
+def _object(source: JSONObject, path: tuple[str, ...], prefix: str = "") -> JSONObject:
     """The nested object at `path`, {} when it or a parent is absent or null."""
-    current = source
+    current: Any = source
     for depth, key in enumerate(path):
         current = current.get(key)
         if current is None:
@@ -319,7 +325,7 @@ def _object(source, path, prefix=""):
     return current
 
 
-def _load(kind, value, name, required=False):
+def _load(kind: Kind, value: Any, name: str, required: bool = False) -> Any:
     if value is None:
         if required:
             raise PayloadError(name, "is missing")
@@ -333,14 +339,14 @@ def _load(kind, value, name, required=False):
 # --- export ------------------------------------------------------------------
 
 
-def export(restaurant):
+def export(restaurant: Restaurant) -> JSONObject:
     """`RestaurantInfo` JSON rebuilt from the models (not from a snapshot).
 
     Null values are left out, so the result equals the imported payload up to
     key order and absent-versus-null. Day schedules and their services should
     be prefetched by the caller.
     """
-    payload = {"guid": str(restaurant.guid)}
+    payload: JSONObject = {"guid": str(restaurant.guid)}
     _dump_fields(payload, restaurant, FIELDS)
     day_schedules = {}
     for schedule in restaurant.day_schedules.all():
@@ -354,7 +360,7 @@ def export(restaurant):
     return payload
 
 
-def _dump_fields(target, instance, table):
+def _dump_fields(target: JSONObject, instance: object, table: Table) -> JSONObject:
     for path, attribute, kind in table:
         value = getattr(instance, attribute)
         if value is None:

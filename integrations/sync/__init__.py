@@ -4,6 +4,7 @@ Each entry point creates a SyncRun staff can watch and queues the work on
 django-q2; integrations/tasks.py holds the task functions the workers run.
 """
 
+from django.contrib.auth.models import AbstractBaseUser
 from django_q.tasks import async_task
 
 from integrations.models import SyncRun
@@ -14,13 +15,13 @@ from .refresh import enqueue_refresh
 __all__ = ["enqueue_discovery", "enqueue_poll", "enqueue_refresh"]
 
 
-def enqueue_poll(*, trigger, requested_by=None):
+def enqueue_poll(*, trigger: str, requested_by: AbstractBaseUser | None = None) -> SyncRun:
     run = runs.start(SyncRun.Kind.POLL, trigger, requested_by=requested_by)
     async_task("integrations.tasks.poll", run.pk, task_name=f"poll-{run.pk}")
     return run
 
 
-def enqueue_discovery(*, trigger, requested_by=None):
+def enqueue_discovery(*, trigger: str, requested_by: AbstractBaseUser | None = None) -> SyncRun:
     run = runs.start(SyncRun.Kind.DISCOVER, trigger, requested_by=requested_by)
     async_task("integrations.tasks.discover", run.pk, task_name=f"discover-{run.pk}")
     return run

@@ -11,7 +11,9 @@ import datetime
 import logging
 import random
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, urlencode
 
 import requests
@@ -19,7 +21,8 @@ import requests
 from restaurants import strict_json
 
 from . import errors, pages
-from .ratelimit import bucket_for
+from .ratelimit import RateLimiter, bucket_for
+from .tokens import SharedTokens, Token
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,30 @@ class Call:
     endpoint: str  # path template
     path: str
     restaurant_guid: str | None = None
-    params: dict | None = None
+    params: dict[str, Any] | None = None
+
+
+class CallGuard(Protocol):
+    """The portal's checks and records around every call (integrations/guard.py).
+
+    `before` refuses a call (raising a ToastError) or returns a ticket, which the
+    client hands back when the call ends."""
+
+    def before(self, call: Call) -> Any: ...
+
+    def failed(
+        self, call: Call, error: errors.ApiError, attempt: int, will_retry: bool
+    ) -> None: ...
+
+    def gave_up(self, call: Call, error: errors.ApiError, ticket: Any) -> None: ...
+
+    def succeeded(self, call: Call, ticket: Any) -> None: ...
+
+
+R = TypeVar("R")
+E = TypeVar("E", bound=errors.ApiError)
+# What an answer must be: a JSON type (dict, list), or a reader of (body, headers).
+Expected = type[R] | Callable[[Any, Mapping[str, str]], R]
 
 
 @dataclass(frozen=True)
@@ -48,7 +74,7 @@ class RetryPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
 
-    def delay(self, attempt):
+    def delay(self, attempt: int) -> float:
         """Exponential backoff with full jitter."""
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)))
 
@@ -57,17 +83,17 @@ class ToastClient:
     def __init__(
         self,
         *,
-        base_url,
-        client_id,
-        client_secret,
-        session,
-        tokens,
-        limiter,
-        guard,
-        timeouts=(5.0, 30.0),
-        retry=RetryPolicy(),
-        sleep=time.sleep,
-    ):
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        session: requests.Session,
+        tokens: SharedTokens,
+        limiter: RateLimiter,
+        guard: CallGuard,
+        timeouts: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         if not base_url or not client_id or not client_secret:
             raise errors.NotConfigured(
                 "TOAST_API_HOSTNAME, TOAST_CLIENT_ID and TOAST_CLIENT_SECRET must be set"
@@ -87,7 +113,7 @@ class ToastClient:
         self.sleep = sleep
 
     # Endpoints ---------------------------------------------------------------
-    def login(self):
+    def login(self) -> tuple[str, Any]:
         """Returns (access token, expiresIn); the token cache calls it."""
         body = {**self._credentials, "userAccessType": "TOAST_MACHINE_CLIENT"}
         call = Call("POST", LOGIN, LOGIN)
@@ -100,19 +126,21 @@ class ToastClient:
                 "The login answer has no token.accessToken", endpoint=LOGIN
             ) from exc
 
-    def partner_restaurants(self, last_modified=None):
+    def partner_restaurants(self, last_modified: datetime.datetime | None = None) -> list[Any]:
         """Every restaurant whose connection changed after `last_modified` (all without it)."""
         params = {"lastModified": _platform_instant(last_modified)} if last_modified else None
         call = Call("GET", PARTNER_RESTAURANTS, PARTNER_RESTAURANTS, params=params)
         return self._request(call, list)
 
-    def connected_restaurants(self, last_modified=None, page_size=MAX_PAGE_SIZE):
+    def connected_restaurants(
+        self, last_modified: datetime.datetime | None = None, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[Any]:
         """Yields every connection, page after page, whichever shape the pages come in
         (pages.py). A token named twice would never end the listing: that is an error."""
-        params = {"pageSize": page_size}
+        params: dict[str, Any] = {"pageSize": page_size}
         if last_modified:
             params["lastModified"] = _platform_instant(last_modified)
-        asked = set()
+        asked: set[str] = set()
         while True:
             call = Call("GET", CONNECTED_RESTAURANTS, CONNECTED_RESTAURANTS, params=dict(params))
             page = self._request(call, pages.read)
@@ -125,14 +153,14 @@ class ToastClient:
             asked.add(page.next_token)
             params["pageToken"] = page.next_token
 
-    def restaurant_info(self, guid, include_archived=False):
+    def restaurant_info(self, guid: object, include_archived: bool = False) -> dict[str, Any]:
         """The restaurant's `RestaurantInfo`, as parsed JSON."""
         guid = str(guid)
         params = {"includeArchived": "true"} if include_archived else None
         call = Call("GET", RESTAURANT, RESTAURANT.format(guid=guid), guid, params)
         return self._request(call, dict)
 
-    def group_restaurants(self, group_guid, via_restaurant_guid):
+    def group_restaurants(self, group_guid: object, via_restaurant_guid: object) -> list[str]:
         """GUIDs of every restaurant of a management group, asked through one of its restaurants."""
         path = GROUP_RESTAURANTS.format(guid=group_guid)
         call = Call("GET", GROUP_RESTAURANTS, path, str(via_restaurant_guid))
@@ -140,7 +168,14 @@ class ToastClient:
         return [item["guid"] for item in items if isinstance(item, dict) and item.get("guid")]
 
     # The one way a request is sent -------------------------------------------
-    def _request(self, call, expected, *, json=None, authenticated=True):
+    def _request(
+        self,
+        call: Call,
+        expected: Expected[R],
+        *,
+        json: dict[str, Any] | None = None,
+        authenticated: bool = True,
+    ) -> R:
         """Sends `call` until it succeeds or may not be retried; returns the JSON answer,
         checked to be of the `expected` type or read by the `expected` function."""
         ticket = self.guard.before(call)
@@ -169,7 +204,7 @@ class ToastClient:
             self.guard.succeeded(call, ticket)
             return answer
 
-    def _read(self, call, expected, body, headers):
+    def _read(self, call: Call, expected: Expected[R], body: Any, headers: Mapping[str, str]) -> R:
         if isinstance(expected, type):
             return _expect(body, expected, call)
         try:
@@ -177,7 +212,9 @@ class ToastClient:
         except pages.PageError as exc:
             raise self._error(call, errors.MalformedResponse, str(exc), kind="malformed") from exc
 
-    def _send(self, call, json, token):
+    def _send(
+        self, call: Call, json: dict[str, Any] | None, token: Token | None
+    ) -> tuple[Any, Mapping[str, str]]:
         """Sends one request; returns the answer's JSON and its headers."""
         bucket = bucket_for(call.restaurant_guid)
         self.limiter.acquire(bucket)
@@ -190,7 +227,9 @@ class ToastClient:
         try:
             # Straight to the session's pooled adapter: a Session's cookies, hooks
             # and redirects are of no use here, and cost a fifth of a request's CPU.
-            response = self.session.get_adapter(request.url).send(request, timeout=self.timeouts)
+            # (The adapter is chosen by the scheme, which the base URL gives.)
+            adapter = self.session.get_adapter(self.base_url)
+            response = adapter.send(request, timeout=self.timeouts)
         except requests.Timeout as exc:
             raise self._error(call, errors.TransientError, "timed out", kind="timeout") from exc
         except requests.RequestException as exc:
@@ -211,7 +250,9 @@ class ToastClient:
                 call, errors.MalformedResponse, "answered a body that is not JSON", kind="malformed"
             ) from exc
 
-    def _prepared(self, call, json, headers):
+    def _prepared(
+        self, call: Call, json: dict[str, Any] | None, headers: dict[str, str]
+    ) -> requests.PreparedRequest:
         # Built part by part: requests' full URL preparation (parsing, IDNA,
         # requoting) of a base URL checked once and a path of GUIDs cost as
         # much CPU as the rest of the request's preparation together.
@@ -223,7 +264,7 @@ class ToastClient:
         request.prepare_body(None, None, json)
         return request
 
-    def _http_error(self, call, response):
+    def _http_error(self, call: Call, response: requests.Response) -> errors.ApiError:
         body = _json_or_none(response)
         details = body if isinstance(body, dict) else {}
         request_id = str(details.get("requestId") or response.headers.get("Toast-Request-Id") or "")
@@ -242,7 +283,7 @@ class ToastClient:
             request_id=request_id[:128],
         )
 
-    def _error(self, call, error_class, message, **details):
+    def _error(self, call: Call, error_class: type[E], message: str, **details: Any) -> E:
         where = f"{call.method} {call.endpoint}"
         if call.restaurant_guid:
             where += f" for restaurant {call.restaurant_guid}"
@@ -257,11 +298,11 @@ class ToastClient:
 _ERROR_CLASSES = {404: errors.NotFound, 403: errors.Forbidden}
 
 
-def _retryable(error):
+def _retryable(error: errors.ApiError) -> bool:
     return error.transient or error.status == 429
 
 
-def _expect(value, kind, call):
+def _expect(value: Any, kind: type[R], call: Call) -> R:
     if not isinstance(value, kind):
         raise errors.MalformedResponse(
             f"{call.method} {call.endpoint} answered {type(value).__name__}, "
@@ -273,14 +314,14 @@ def _expect(value, kind, call):
     return value
 
 
-def _json_or_none(response):
+def _json_or_none(response: requests.Response) -> Any:
     try:
         return strict_json.loads(response.content)
     except ValueError:
         return None
 
 
-def _platform_instant(moment):
+def _platform_instant(moment: datetime.datetime) -> str:
     """The partners API's lastModified format: 2020-03-01T00:00:00.000-0000, in UTC."""
     utc = moment.astimezone(datetime.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}-0000"

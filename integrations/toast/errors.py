@@ -4,13 +4,18 @@ Messages name the endpoint, the restaurant, the status and the platform's
 `requestId` (its support asks for it) — never a credential.
 """
 
+import datetime
+from typing import Any
+
 
 class ToastError(Exception):
     """Base class: every failure of a platform call."""
 
     transient = False
 
-    def __init__(self, message, *, endpoint="", restaurant_guid=None):
+    def __init__(
+        self, message: str, *, endpoint: str = "", restaurant_guid: str | None = None
+    ) -> None:
         super().__init__(message)
         self.endpoint = endpoint
         self.restaurant_guid = restaurant_guid
@@ -33,7 +38,9 @@ class PlatformUnavailable(ToastError):
 
     transient = True
 
-    def __init__(self, message, *, retry_at=None, **kwargs):
+    def __init__(
+        self, message: str, *, retry_at: datetime.datetime | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
 
@@ -52,14 +59,22 @@ class Throttled(ToastError):
 class ApiError(ToastError):
     """The platform answered with an error, or with something that is not the documented shape."""
 
-    def __init__(self, message, *, status=None, request_id="", kind="http", **kwargs):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str = "",
+        kind: str = "http",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.status = status
         self.request_id = request_id
         self.kind = kind
 
     @property
-    def signature(self):
+    def signature(self) -> str:
         """How this failure looks, for the halting mechanism: the same way twice is the same."""
         return f"{self.kind} {self.status}" if self.status else self.kind
 

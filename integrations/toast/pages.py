@@ -10,7 +10,9 @@ of them may be missing or null, and none decides where the listing ends, since
 only a token can ask for the next page.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from requests.utils import parse_header_links
@@ -22,14 +24,14 @@ class PageError(ValueError):
 
 @dataclass(frozen=True)
 class Page:
-    results: list
+    results: list[Any]
     next_token: str | None
 
 
-def read(body, headers) -> Page:
+def read(body: Any, headers: Mapping[str, str]) -> Page:
     """The connections of one answer and the token of the page after it (None: the last)."""
     pages = body if isinstance(body, list) else [body]
-    results = []
+    results: list[Any] = []
     for page in pages:
         if not isinstance(page, dict):
             raise PageError(f"answered a page that is {type(page).__name__}, not an object")
@@ -41,7 +43,7 @@ def read(body, headers) -> Page:
     return Page(results, _token(last.get("nextPageToken")) or _link_token(headers.get("Link")))
 
 
-def _token(value):
+def _token(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -49,7 +51,7 @@ def _token(value):
     return value
 
 
-def _link_token(header):
+def _link_token(header: str | None) -> str | None:
     """The `pageToken` of the Link header's next URL. Only the token is taken: the
     request for the next page goes to the configured host, wherever the link points."""
     if not header:

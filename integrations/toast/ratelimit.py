@@ -11,7 +11,9 @@ atomically or says how long to wait.
 import logging
 import random
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from .errors import Throttled
 
@@ -27,21 +29,39 @@ class Limits:
     window_seconds: int
 
 
-def bucket_for(restaurant_guid):
+class BudgetStore(Protocol):
+    """Budgets shared by every process (integrations/budgets.py keeps them in the database)."""
+
+    def take(self, bucket: str, now: float, limits: Limits) -> float:
+        """0 when one request was taken from `bucket`, else the seconds to wait."""
+        ...
+
+    def pause(self, bucket: str, until: float) -> None:
+        """Lets no request from `bucket` until the instant `until` (epoch seconds)."""
+        ...
+
+
+def bucket_for(restaurant_guid: str | None) -> str:
     return f"restaurant:{restaurant_guid}" if restaurant_guid else CLIENT_BUCKET
 
 
 class RateLimiter:
-    def __init__(self, store, limits, *, max_wait_seconds=120, clock=time.time, sleep=time.sleep):
-        """`store.take(bucket, now, limits)` returns 0 when a request was taken, else the
-        seconds to wait; `store.pause(bucket, until)` stops a budget until an instant."""
+    def __init__(
+        self,
+        store: BudgetStore,
+        limits: Limits,
+        *,
+        max_wait_seconds: float = 120,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.store = store
         self.limits = limits
         self.max_wait_seconds = max_wait_seconds
         self.clock = clock
         self.sleep = sleep
 
-    def acquire(self, bucket):
+    def acquire(self, bucket: str) -> None:
         """Blocks until the budget allows one more request; Throttled if that takes too long."""
         started = self.clock()
         while True:
@@ -56,14 +76,14 @@ class RateLimiter:
             # Jitter spreads the workers that waited for the same instant.
             self.sleep(wait + random.uniform(0, 0.02))
 
-    def observe(self, bucket, headers):
+    def observe(self, bucket: str, headers: Mapping[str, str]) -> None:
         """Follows the platform's own count: an empty budget pauses until its reset."""
         remaining = _number(headers.get("X-Toast-RateLimit-Remaining"))
         reset = _number(headers.get("X-Toast-RateLimit-Reset"))
         if remaining is not None and remaining <= 0 and reset:
             self.store.pause(bucket, reset)
 
-    def rate_limited(self, bucket, retry_after):
+    def rate_limited(self, bucket: str, retry_after: str | None) -> None:
         """After a 429: stop the budget as told, then resume."""
         seconds = _number(retry_after)
         seconds = 1.0 if seconds is None or seconds < 0 else min(seconds, 900)
@@ -71,7 +91,7 @@ class RateLimiter:
         self.store.pause(bucket, self.clock() + seconds)
 
 
-def _number(value):
+def _number(value: Any) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):

@@ -24,9 +24,10 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from . import errors
 
@@ -43,10 +44,10 @@ LOGIN_CLAIM_SECONDS = 30  # a worker that died logging in is replaced after this
 WAIT_STEP_SECONDS = 0.05
 
 # The token values this process has held, for the log redaction (integrations/redaction.py).
-_known = collections.deque(maxlen=4)
+_known: collections.deque[str] = collections.deque(maxlen=4)
 
 
-def known_values():
+def known_values() -> list[str]:
     return list(_known)
 
 
@@ -57,7 +58,7 @@ class Token:
     expires_at: float
     refused: bool = False
 
-    def usable(self, now):
+    def usable(self, now: float) -> bool:
         return not self.refused and now < self.expires_at
 
 
@@ -73,16 +74,28 @@ class TokenStore(Protocol):
     def report_budget_spent(self, title: str, message: str) -> bool: ...
 
 
+# Logs in: (the access token, the platform's expiresIn, unchecked).
+Login = Callable[[], tuple[str, Any]]
+
+
 class SharedTokens:
-    def __init__(self, store, *, logins_per_hour=2, clock=time.time, sleep=time.sleep):
+    def __init__(
+        self,
+        store: TokenStore,
+        *,
+        logins_per_hour: int = 2,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.store = store
         self.logins_per_hour = logins_per_hour
-        self.local = None  # this process's copy, so most calls skip the store
-        self.blocked = None  # (message, retry_at): LoginBudgetSpent until retry_at
+        self.local: Token | None = None  # this process's copy, so most calls skip the store
+        # (message, retry_at): LoginBudgetSpent until retry_at
+        self.blocked: tuple[str, datetime] | None = None
         self.clock = clock
         self.sleep = sleep
 
-    def get(self, login):
+    def get(self, login: Login) -> Token:
         """A token valid beyond its refresh margin, calling `login()` — which returns
         (access token, expiresIn) — only when the rules above allow it."""
         local = self.local
@@ -106,7 +119,7 @@ class SharedTokens:
                 return self._adopt(shared)  # another worker is renewing; this one is good
             self.sleep(WAIT_STEP_SECONDS)
 
-    def invalidate(self, token):
+    def invalidate(self, token: Token) -> None:
         """After a 401: the platform refused this token (not a newer one another worker
         got). The first worker to notice says so; the next get() logs in once."""
         self.local = None
@@ -116,7 +129,7 @@ class SharedTokens:
                 "one login replaces it for every worker"
             )
 
-    def _login_unless_fresh(self, login, owner):
+    def _login_unless_fresh(self, login: Login, owner: str) -> Token:
         now = self.clock()
         shared = self.store.current()
         if shared and shared.usable(now) and not self._due(shared):
@@ -137,7 +150,7 @@ class SharedTokens:
         self.blocked = None
         return token
 
-    def _spent(self, recent):
+    def _spent(self, recent: list[float]) -> None:
         """Remembers until when no login is allowed, and tells staff once."""
         retry_at = datetime.fromtimestamp(recent[-self.logins_per_hour] + HOUR_SECONDS, UTC)
         title = "Platform login paused: the hour's logins are spent"
@@ -151,21 +164,22 @@ class SharedTokens:
             logger.error("%s. %s", title, message)
         self.blocked = (message, retry_at)
 
-    def _blocked_error(self):
+    def _blocked_error(self) -> errors.LoginBudgetSpent:
+        assert self.blocked is not None  # called only while blocked
         message, retry_at = self.blocked
         return errors.LoginBudgetSpent(message, retry_at=retry_at)
 
-    def _adopt(self, token):
+    def _adopt(self, token: Token) -> Token:
         self.local = token
         if token.value not in _known:
             _known.append(token.value)
         return token
 
-    def _due(self, token):
+    def _due(self, token: Token) -> bool:
         return token.refused or self.clock() >= token.renew_at
 
 
-def _reason(previous, now):
+def _reason(previous: Token | None, now: float) -> str:
     if previous is None:
         return "first token"
     if previous.refused:
@@ -173,7 +187,7 @@ def _reason(previous, now):
     return "renewal" if now < previous.expires_at else "token expired"
 
 
-def _sane_lifetime(expires_in):
+def _sane_lifetime(expires_in: Any) -> float:
     try:
         seconds = float(expires_in)
     except (TypeError, ValueError):

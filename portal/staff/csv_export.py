@@ -2,7 +2,10 @@
 
 import csv
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
 COLUMNS = [
@@ -36,15 +39,15 @@ CHUNK = 2000
 class _Echo:
     """A file-like object whose write returns the line: csv.writer without a buffer."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def response(queryset, filename="restaurants.csv"):
+def response(queryset: QuerySet[Any], filename: str = "restaurants.csv") -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     rows = queryset.values_list(*(field for _, field in COLUMNS)).iterator(chunk_size=CHUNK)
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield writer.writerow([label for label, _ in COLUMNS])
         for row in rows:
             yield writer.writerow([_cell(value) for value in row])
@@ -54,7 +57,7 @@ def response(queryset, filename="restaurants.csv"):
     return answer
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, str) and _may_run(value):

@@ -6,10 +6,19 @@ whole list rather than an error. The definitions of "connected", "stale" and
 and the list they link to always agree.
 """
 
+from typing import Any
+
 from django.db.models import Q
+from django.http import QueryDict
 
 from restaurants import onboarding
-from restaurants.models import Restaurant, as_uuid, not_fetched_since, stale_cutoff
+from restaurants.models import (
+    Restaurant,
+    RestaurantQuerySet,
+    as_uuid,
+    not_fetched_since,
+    stale_cutoff,
+)
 
 # value in the URL -> (label, ordering); the first is the default.
 SORTS = {
@@ -32,7 +41,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 BOOLEAN_FILTERS = (("delivery", "delivery_enabled"), ("ordering", "online_ordering_enabled"))
 
 
-def apply(queryset, params):
+def apply(queryset: RestaurantQuerySet, params: QueryDict) -> RestaurantQuerySet:
     """The filtered, sorted queryset, with `onboarding_done` annotated."""
     queryset = onboarding.annotate_progress(queryset)
     search = params.get("q", "").strip()
@@ -54,11 +63,11 @@ def apply(queryset, params):
     return queryset.order_by(sort_field(params.get("sort")), "guid")
 
 
-def sort_field(value):
-    return SORTS.get(value, SORTS["name"])[1]
+def sort_field(value: str | None) -> str:
+    return SORTS.get(value or "", SORTS["name"])[1]
 
 
-def _search(text):
+def _search(text: str) -> Q:
     query = (
         Q(name__icontains=text)
         | Q(location_name__icontains=text)
@@ -75,7 +84,7 @@ def _search(text):
     return query
 
 
-def _status(queryset, status):
+def _status(queryset: RestaurantQuerySet, status: str | None) -> RestaurantQuerySet:
     if status == "connected":
         return queryset.connected()
     if status == "removed":
@@ -85,7 +94,7 @@ def _status(queryset, status):
     return queryset
 
 
-def _freshness(queryset, freshness):
+def _freshness(queryset: RestaurantQuerySet, freshness: str | None) -> RestaurantQuerySet:
     cutoff = stale_cutoff()
     if freshness == "fresh":
         return queryset.filter(last_fetched_at__gte=cutoff)
@@ -96,7 +105,7 @@ def _freshness(queryset, freshness):
     return queryset
 
 
-def choices():
+def choices() -> dict[str, Any]:
     """The values the list's select boxes offer (two queries, whatever the number of rows)."""
     groups = (
         Restaurant.objects.exclude(management_group_guid=None)

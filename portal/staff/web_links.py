@@ -8,6 +8,8 @@ as plain text so nothing is hidden.
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from restaurants.models import Restaurant
+
 FIELDS = [
     ("Website", "website"),
     ("Order online", "order_online"),
@@ -25,7 +27,7 @@ class WebLink:
     href: str | None  # None: shown, not linked
 
 
-def links(restaurant):
+def links(restaurant: Restaurant) -> list[WebLink]:
     found = []
     for label, field in FIELDS:
         value = (getattr(restaurant, field) or "").strip()
@@ -34,7 +36,7 @@ def links(restaurant):
     return found
 
 
-def _href(field, value):
+def _href(field: str, value: str) -> str | None:
     if field == "twitter" and value.startswith("@") and value[1:].replace("_", "").isalnum():
         return f"https://twitter.com/{value[1:]}"
     parts = urlsplit(value)
