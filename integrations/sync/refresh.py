@@ -3,7 +3,7 @@
 A refresh run is split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`
 restaurants, one queue task each (10,000 restaurants are 10 tasks, not 10,000).
 Inside a chunk `TOAST_SYNC_CONCURRENCY` threads fetch, and one writer thread
-checks and stores what they fetched, in batches (restaurants/write_batches.py).
+checks and stores what they fetched, in batches (restaurants/storage/batches.py).
 Claims in the database (claims.py) mean the same restaurant is never refreshed
 twice at once, by any worker.
 """
@@ -21,9 +21,15 @@ from django_q.tasks import async_task
 from integrations.models import SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
-from restaurants.ingest import FreshnessStamps, Outcome, record_error
+from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, as_uuid
-from restaurants.write_batches import BatchWriter, WriterStopped
+from restaurants.storage import (
+    BatchWriter,
+    FreshnessStamps,
+    Outcome,
+    WriterStopped,
+    record_error,
+)
 
 from . import runs
 from .claims import ChunkClaims
@@ -105,7 +111,12 @@ class _Chunk:
         self.on_progress = on_progress
         self.claims = claims
         self.stamps = FreshnessStamps()
-        self.writer = BatchWriter(self.written, stamps=self.stamps, name=f"refresh-{run_id}-writer")
+        self.writer = BatchWriter(
+            self.written,
+            ingest=apply_restaurant_info,
+            stamps=self.stamps,
+            name=f"refresh-{run_id}-writer",
+        )
         self.lock = threading.Lock()
         self.done = []  # finished restaurants whose claims are not yet released
         self.unflushed = collections.Counter()

@@ -1,39 +1,44 @@
 """Rows converted before a write transaction begins, and written in few statements.
 
-On SQLite a write transaction holds the one database-wide write lock. The ORM
-compiles each statement and converts each value while holding it, and every
-statement lets other threads take the interpreter before this one may go on:
-with a sync's 16 fetch threads, storing a restaurant held the lock 2.8 ms.
-Here the values are converted by the fields themselves (as the ORM does)
-before the transaction, and a transaction writes many restaurants with a few
-multi-row statements.
+Values are converted by the fields themselves, as the ORM does, but a few
+calls shorter; why this matters is said in restaurants/storage/__init__.py.
 """
 
 import datetime
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+
+Row = tuple[Any, ...]  # a row's parameters, in the table's `fields` order
+Adapt = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+Plan = tuple[type | None, Adapt | None]
 
 
-def _quote(name):
+def _quote(name: str | None) -> str:
+    if name is None:  # a field with no column of its own (a reverse relation)
+        raise ValueError("only concrete fields have a column")
     return connection.ops.quote_name(name)
 
 
-def placeholders(count):
+def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
 class Table:
     """One model's table; `fields` are its columns but the generated primary key."""
 
-    def __init__(self, model):
+    def __init__(self, model: type[models.Model]) -> None:
         self.meta = model._meta
         self.name = _quote(self.meta.db_table)
         self.fields = [field for field in self.meta.concrete_fields if not field.db_returning]
         self._columns = ", ".join(_quote(field.column) for field in self.fields)
         self._plans = [_plan(field) for field in self.fields]
 
-    def row(self, values):
+    def row(self, values: Mapping[str, Any]) -> Row:
         """The row as converted parameters, in `fields` order; absent fields take defaults."""
         database = connections[DEFAULT_DB_ALIAS]  # the `connection` proxy costs a lookup per use
         return tuple(
@@ -41,14 +46,16 @@ class Table:
             for field, plan in zip(self.fields, self._plans, strict=True)
         )
 
-    def position(self, field_name):
-        return self.fields.index(self.meta.get_field(field_name))
+    def position(self, field_name: str) -> int:
+        return self.fields.index(self._field(field_name))
 
-    def key(self, field_name, value):
+    def key(self, field_name: str, value: Any) -> Any:
         """`value` as the database compares and returns it for the field."""
-        return self.meta.get_field(field_name).get_db_prep_value(value, connection)
+        return self._field(field_name).get_db_prep_value(value, connection)
 
-    def insert(self, cursor, rows, *, or_update=()):
+    def insert(
+        self, cursor: CursorWrapper, rows: Sequence[Row], *, or_update: Iterable[str] = ()
+    ) -> None:
         """Multi-row INSERTs; a row whose primary key exists has the fields named in
         `or_update` updated instead (it fails without them)."""
         on_conflict = self._on_conflict(or_update) if or_update else ""
@@ -61,38 +68,41 @@ class Table:
                 [value for row in part for value in row],
             )
 
-    def _on_conflict(self, names):
+    def _on_conflict(self, names: Iterable[str]) -> str:
         columns = [self.column(name) for name in names]
         sets = ", ".join(f"{column} = excluded.{column}" for column in columns)
         return f" ON CONFLICT ({_quote(self.meta.pk.column)}) DO UPDATE SET {sets}"
 
-    def column(self, field_name):
-        return _quote(self.meta.get_field(field_name).column)
+    def column(self, field_name: str) -> str:
+        return _quote(self._field(field_name).column)
+
+    def _field(self, name: str) -> "models.Field[Any, Any]":
+        return cast("models.Field[Any, Any]", self.meta.get_field(name))
 
 
 # What the ORM's conversion of a value of the field's own type comes down to, a
 # few calls deep (it was most of the cost of a row): the value unchanged, or the
 # backend's adapter. None is None for every type here. A foreign key converts as
 # its target does.
-def _adapt_date(field, value, db):
+def _adapt_date(field: Any, value: datetime.date, db: BaseDatabaseWrapper) -> Any:
     return db.ops.adapt_datefield_value(value)
 
 
-def _adapt_datetime(field, value, db):
+def _adapt_datetime(field: Any, value: datetime.datetime, db: BaseDatabaseWrapper) -> Any:
     if value.tzinfo is None:  # the ORM warns and assumes the current time zone
         return field.get_db_prep_save(value, db)
     return db.ops.adapt_datetimefield_value(value)
 
 
-def _adapt_time(field, value, db):
+def _adapt_time(field: Any, value: datetime.time, db: BaseDatabaseWrapper) -> Any:
     return db.ops.adapt_timefield_value(value)
 
 
-def _adapt_uuid(field, value, db):
+def _adapt_uuid(field: Any, value: uuid.UUID, db: BaseDatabaseWrapper) -> Any:
     return value if db.features.has_native_uuid_field else value.hex
 
 
-SHORTCUTS = {
+SHORTCUTS: dict[str, Plan] = {
     "BooleanField": (bool, None),
     "CharField": (str, None),
     "FloatField": (float, None),
@@ -104,10 +114,10 @@ SHORTCUTS = {
     "TimeField": (datetime.time, _adapt_time),
     "UUIDField": (uuid.UUID, _adapt_uuid),
 }
-_NO_SHORTCUT = (None, None)
+_NO_SHORTCUT: Plan = (None, None)
 
 
-def _plan(field):
+def _plan(field: Any) -> Plan:
     stored = field.target_field if field.is_relation else field
     return SHORTCUTS.get(stored.get_internal_type(), _NO_SHORTCUT)
 
@@ -117,11 +127,13 @@ class Converted:
 
     __slots__ = ("value",)
 
-    def __init__(self, value):
+    def __init__(self, value: Any) -> None:
         self.value = value
 
 
-def _prepared(field, plan, values, database):
+def _prepared(
+    field: Any, plan: Plan, values: Mapping[str, Any], database: BaseDatabaseWrapper
+) -> Any:
     value = values[field.name] if field.name in values else field.get_default()
     kind, adapt = plan
     if type(value) is kind:

@@ -12,7 +12,7 @@ from integrations.sync import jobs, refresh, runs
 from integrations.sync.claims import ChunkClaims
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
 from restaurants.restaurant_info import export
-from restaurants.write_batches import BatchWriter
+from restaurants.storage import BatchWriter
 from tests.payloads import pruned
 from tests.platform import connected_guids, control, stats
 

@@ -7,16 +7,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from restaurants import write_batches
-from restaurants.ingest import (
-    SNAPSHOTS,
-    FreshnessStamps,
-    Outcome,
-    apply_restaurant_info,
-    write_all,
-)
+from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Restaurant, Snapshot
-from restaurants.write_batches import BatchWriter
+from restaurants.storage import BatchWriter, FreshnessStamps, Outcome, WriterStopped, batches
+from restaurants.storage.rows import SNAPSHOTS, write_all
 from tests.payloads import load_payload, with_change
 
 # The writer works in a thread of its own, on a connection of its own.
@@ -48,7 +42,11 @@ def test_every_handed_over_restaurant_is_stored_and_reported():
     apply_restaurant_info(payload(4, "Same"))
     heard = Heard()
 
-    submit(BatchWriter(heard), *(payload(n, "After") for n in (1, 2, 3)), payload(4, "Same"))
+    submit(
+        BatchWriter(heard, ingest=apply_restaurant_info),
+        *(payload(n, "After") for n in (1, 2, 3)),
+        payload(4, "Same"),
+    )
 
     assert heard.outcomes == {
         payload(1)["guid"]: Outcome.CHANGED,
@@ -65,7 +63,7 @@ def test_a_refused_payload_is_reported_and_recorded_and_the_others_are_stored():
     refused = with_change(payload(1), "location.latitude", 91)
     heard = Heard()
 
-    submit(BatchWriter(heard), refused, payload(2))
+    submit(BatchWriter(heard, ingest=apply_restaurant_info), refused, payload(2))
 
     assert heard.outcomes == {payload(1)["guid"]: Outcome.REFUSED, payload(2)["guid"]: "created"}
     kept = Restaurant.objects.get(pk=payload(1)["guid"])
@@ -78,7 +76,7 @@ def test_unchanged_restaurants_are_stamped_fresh_only_with_the_other_stamps():
     before = Restaurant.objects.get(pk=payload(1)["guid"])
     stamps, heard = FreshnessStamps(), Heard()
 
-    writer = BatchWriter(heard, stamps=stamps)
+    writer = BatchWriter(heard, ingest=apply_restaurant_info, stamps=stamps)
     writer.submit(payload(1)["guid"], payload(1), before.content_sha256)
     writer.close()
 
@@ -111,9 +109,7 @@ def test_a_batch_of_five_restaurants_takes_as_many_statements_as_one():
     assert set(Restaurant.objects.values_list("name", flat=True)) == {"After"}
 
 
-def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_data(
-    monkeypatch,
-):
+def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_data():
     apply_restaurant_info(payload(2, "Last good"))
     heard = Heard()
 
@@ -129,8 +125,7 @@ def test_a_restaurant_the_database_refuses_fails_alone_and_keeps_its_last_good_d
 
         return apply_restaurant_info(submitted, defer=broken, **kwargs)
 
-    monkeypatch.setattr(write_batches, "apply_restaurant_info", break_the_second)
-    submit(BatchWriter(heard), *(payload(n, "New") for n in (1, 2, 3)))
+    submit(BatchWriter(heard, ingest=break_the_second), *(payload(n, "New") for n in (1, 2, 3)))
 
     assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
     assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
@@ -161,7 +156,7 @@ def test_stamps_are_written_together_except_for_a_restaurant_changed_in_between(
     assert after[second] == imported
 
 
-def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(monkeypatch):
+def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone():
     heard = Heard()
 
     def failing_for_the_second(submitted, **kwargs):
@@ -169,8 +164,7 @@ def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(m
             raise DatabaseError("disk I/O error")
         return apply_restaurant_info(submitted, **kwargs)
 
-    monkeypatch.setattr(write_batches, "apply_restaurant_info", failing_for_the_second)
-    submit(BatchWriter(heard), *(payload(n) for n in (1, 2, 3)))
+    submit(BatchWriter(heard, ingest=failing_for_the_second), *(payload(n) for n in (1, 2, 3)))
 
     assert heard.outcomes[payload(2)["guid"]] == Outcome.REFUSED
     assert heard.outcomes[payload(1)["guid"]] == heard.outcomes[payload(3)["guid"]] == "created"
@@ -182,17 +176,16 @@ def test_a_restaurant_the_database_fails_while_it_is_checked_is_reported_alone(m
 
 
 def test_the_fetch_side_waits_while_the_writer_is_behind(monkeypatch):
-    monkeypatch.setattr(write_batches, "MAX_BATCH", 1)
-    monkeypatch.setattr(write_batches, "MAX_WAITING", 2)
+    monkeypatch.setattr(batches, "MAX_BATCH", 1)
+    monkeypatch.setattr(batches, "MAX_WAITING", 2)
     go_on = threading.Event()
 
     def slow(submitted, **kwargs):
         go_on.wait(10)  # a database far slower than the platform
         return apply_restaurant_info(submitted, **kwargs)
 
-    monkeypatch.setattr(write_batches, "apply_restaurant_info", slow)
     heard = Heard()
-    writer = BatchWriter(heard)
+    writer = BatchWriter(heard, ingest=slow)
     fetching = threading.Thread(
         target=lambda: [writer.submit(p["guid"], p) for p in map(payload, range(10))]
     )
@@ -213,12 +206,12 @@ def test_a_stopped_writer_refuses_more_restaurants_instead_of_hanging(monkeypatc
         raise DatabaseError("the database is gone")
 
     monkeypatch.setattr(BatchWriter, "_prepare", database_down)
-    writer = BatchWriter(Heard())
+    writer = BatchWriter(Heard(), ingest=apply_restaurant_info)
     writer.submit(payload(1)["guid"], payload(1))
     writer.thread.join(5)
 
     assert "restaurant-writer stopped: what it held is not stored" in caplog.text
 
-    with pytest.raises(write_batches.WriterStopped):
+    with pytest.raises(WriterStopped):
         writer.submit(payload(2)["guid"], payload(2))
     writer.close()  # returns: nothing left to wait for

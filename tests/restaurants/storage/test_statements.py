@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from restaurants import restaurant_info
-from restaurants.ingest import DAY_SCHEDULES, RESTAURANTS, SERVICES, SNAPSHOTS
+from restaurants.storage.rows import DAY_SCHEDULES, RESTAURANTS, SERVICES, SNAPSHOTS
 from tests.payloads import load_payload
 
 pytestmark = pytest.mark.django_db
