@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from restaurants.models import Connection
+
 
 class WebhookEvent(models.Model):
     """A partners webhook delivery, stored once per event GUID."""
@@ -250,6 +252,24 @@ class SyncRun(models.Model):
     @property
     def percent(self):
         return 100 if not self.total else min(100, round(100 * self.done / self.total))
+
+
+class RefreshClaim(models.Model):
+    """A connected restaurant a refresh chunk is working on: no other refreshes it meanwhile.
+
+    The sync's own row, beside the domain's Connection: see sync/claims.py.
+    """
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    holder = models.CharField(
+        max_length=128, help_text="host:pid:chunk of the chunk that holds the claim."
+    )
+    until = models.DateTimeField(help_text="When the claim lapses, if never let go.")
+
+    def __str__(self):
+        return f"{self.connection_id} held by {self.holder} until {self.until:%H:%M:%S}"
 
 
 class PollState(models.Model):

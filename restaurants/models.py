@@ -192,9 +192,22 @@ class Restaurant(models.Model):
     def has_data(self):
         return bool(self.content_sha256)
 
-    def week(self):
-        """(weekday, day schedule key or None when closed), Monday first."""
-        return [(day, getattr(self, f"week_{day}")) for day in WEEKDAYS]
+    # Predicates for one restaurant already read, agreeing with _CONDITIONS (the
+    # querysets' filters): a page shows the same as the list it links from.
+    @property
+    def connection_or_none(self):
+        try:
+            return self.connection
+        except Connection.DoesNotExist:
+            return None
+
+    def is_connected(self):
+        connection = self.connection_or_none
+        return connection is not None and connection.status == Connection.Status.CONNECTED
+
+    def is_stale(self, now=None):
+        fetched = self.last_fetched_at
+        return self.is_connected() and (fetched is None or fetched < stale_cutoff(now))
 
 
 class DaySchedule(models.Model):
@@ -320,9 +333,6 @@ class Connection(models.Model):
         help_text="The webhook event applied last (none for a poll); orders events of the "
         "same timestamp by arrival.",
     )
-    # The sync's claim: the same restaurant is never refreshed twice at once.
-    refreshing_until = models.DateTimeField(null=True, blank=True)
-    refreshing_by = models.CharField(max_length=128, blank=True, help_text="host:pid")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConnectionQuerySet.as_manager()
@@ -332,10 +342,6 @@ class Connection(models.Model):
 
     def __str__(self):
         return f"{self.restaurant_name or self.restaurant_id} ({self.get_status_display()})"
-
-    @property
-    def is_removed(self):
-        return self.status == self.Status.REMOVED
 
 
 class StatusLinkQuerySet(models.QuerySet):
@@ -372,6 +378,3 @@ class StatusLink(models.Model):
 
     def __str__(self):
         return f"Status link #{self.pk} for {self.restaurant_id}"
-
-    def is_active(self, now=None):
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())

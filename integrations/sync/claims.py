@@ -1,68 +1,82 @@
 """Claims on restaurants being refreshed, so that no two workers refresh one at once.
 
-A chunk claims all its restaurants in one UPDATE and lets the finished ones
-go in batches, about once a second: a restaurant costs no lock statements of
-its own (on SQLite every write waits for the one database-wide write lock).
-A claim expires after the queue's task timeout, when django-q has stopped a
-chunk that ran too long; one left by a dead process on this machine is taken
-over at once.
+A claim is a RefreshClaim row per restaurant: its primary key (the connection)
+lets one chunk alone insert it. A chunk claims all its restaurants in one
+INSERT and lets the finished ones go in batches, about once a second: a
+restaurant costs no lock statements of its own (on SQLite every write waits
+for the one database-wide write lock). A claim lapses after the queue's task
+timeout, when django-q has stopped a chunk that ran too long; one left by a
+dead process on this machine is taken over at once.
 """
 
 import os
 import socket
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from integrations.models import RefreshClaim
 from restaurants.models import Connection
 
 
 class ChunkClaims:
-    def __init__(self, guids):
+    def __init__(self, guids: list[str]) -> None:
         # host:pid identifies a dead holder; the token keeps two chunks of one
         # process (the foreground command, tests) from releasing each other's.
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.candidates = Connection.objects.connected().of(guids)
+        candidates = list(Connection.objects.connected().of(guids).values_list("pk", flat=True))
+        self._held_by_others = RefreshClaim.objects.filter(connection__in=candidates).exclude(
+            holder=self.owner
+        )
         now = timezone.now()
-        until = now + timedelta(seconds=settings.Q_CLUSTER["timeout"])
-        claim = {"refreshing_until": until, "refreshing_by": self.owner}
-        free = Q(refreshing_until__isnull=True) | Q(refreshing_until__lt=now)
-        claimed = self.candidates.filter(free).update(**claim)
-        if claimed < len(guids):  # held by others, or not connected
+        self.until = now + timedelta(seconds=settings.Q_CLUSTER["timeout"])
+        self._held_by_others.filter(until__lt=now).delete()  # lapsed: free again
+        self._claim(candidates)
+        if self._mine().count() < len(guids):  # held by others, or not connected
             dead = [holder for holder in self._other_holders() if _dead(holder)]
             if dead:
-                self.candidates.filter(refreshing_by__in=dead).update(**claim)
+                self._held_by_others.filter(holder__in=dead).delete()
+                self._claim(candidates)
         # The stored hash of each claimed restaurant: nobody else writes it while claimed.
         self.hashes = {
             str(guid): sha256 or ""
-            for guid, sha256 in self._mine().values_list("pk", "restaurant__content_sha256")
+            for guid, sha256 in self._mine().values_list(
+                "connection_id", "connection__restaurant__content_sha256"
+            )
         }
 
-    def holds(self, guid):
+    def holds(self, guid: object) -> bool:
         return str(guid).lower() in self.hashes
 
-    def stored_sha256(self, guid):
+    def stored_sha256(self, guid: object) -> str:
         return self.hashes[str(guid).lower()]
 
-    def release(self, guids):
-        self._mine().of(guids).update(refreshing_until=None, refreshing_by="")
+    def release(self, guids: Iterable[object]) -> None:
+        self._mine().filter(connection__in=Connection.objects.of(guids)).delete()
 
-    def release_all(self):
-        self._mine().update(refreshing_until=None, refreshing_by="")
+    def release_all(self) -> None:
+        self._mine().delete()
 
-    def _mine(self):
+    def _claim(self, candidates: list[uuid.UUID]) -> None:
+        # A restaurant another chunk holds keeps its row: the insert skips it.
+        claims = [
+            RefreshClaim(connection_id=pk, holder=self.owner, until=self.until) for pk in candidates
+        ]
+        RefreshClaim.objects.bulk_create(claims, ignore_conflicts=True)
+
+    def _mine(self) -> "QuerySet[RefreshClaim]":
         # The owner names this chunk's claims alone: no list of GUIDs to send again.
-        return Connection.objects.filter(refreshing_by=self.owner)
+        return RefreshClaim.objects.filter(holder=self.owner)
 
-    def _other_holders(self):
-        held = self.candidates.exclude(refreshing_by__in=("", self.owner))
-        return set(held.values_list("refreshing_by", flat=True))
+    def _other_holders(self) -> set[str]:
+        return set(self._held_by_others.values_list("holder", flat=True))
 
 
-def _dead(holder):
+def _dead(holder: str) -> bool:
     host, _, rest = holder.partition(":")
     pid = rest.partition(":")[0]
     if host != socket.gethostname() or not pid.isdigit():

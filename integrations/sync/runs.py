@@ -6,8 +6,6 @@ from django.utils import timezone
 
 from integrations.models import SyncRun
 
-OUTCOMES = ("changed", "unchanged", "failed", "halted", "skipped")
-
 
 def start(kind, trigger, *, total=0, requested_by=None, status=SyncRun.Status.QUEUED):
     return SyncRun.objects.create(

@@ -101,7 +101,7 @@ class RestaurantAdmin(admin.ModelAdmin):
 
     @admin.display(description="Connection", ordering="connection__status")
     def connection_status(self, restaurant):
-        connection = getattr(restaurant, "connection", None)
+        connection = restaurant.connection_or_none
         return connection.get_status_display() if connection else "Prospect"
 
     @admin.display(boolean=True, description="Error")

@@ -20,7 +20,7 @@ from integrations.sync import enqueue_refresh
 from portal.staff import csv_export, filters, web_links
 from portal.staff.access import staff_view
 from restaurants import delivery_map, history, onboarding, payments, schedule
-from restaurants.models import Connection, DaySchedule, Restaurant, Service, stale_cutoff
+from restaurants.models import DaySchedule, Restaurant, Service
 
 PAGE_SIZE = 50
 RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
@@ -70,7 +70,7 @@ def restaurant_detail(request, guid):
         "restaurants/detail.html",
         {
             "restaurant": restaurant,
-            "connection": _connection(restaurant),
+            "connection": restaurant.connection_or_none,
             "days": days,
             "axis": schedule.axis(restaurant.closeout_hour),
             "open_state": schedule.open_state(days, restaurant.time_zone, restaurant.closeout_hour),
@@ -86,7 +86,7 @@ def restaurant_detail(request, guid):
             "recent_rows": RECENT_ROWS,
             "checklist": onboarding.checklist(restaurant),
             "can_refresh": _can_refresh(request.user, restaurant),
-            "stale": _is_stale(restaurant),
+            "stale": restaurant.is_stale(),
             "stale_hours": settings.TOAST_STALE_AFTER_HOURS,
         },
     )
@@ -99,26 +99,9 @@ def _int(value, default=1):
         return default
 
 
-def _connection(restaurant):
-    try:
-        return restaurant.connection
-    except Connection.DoesNotExist:
-        return None
-
-
-def _is_stale(restaurant):
-    """RestaurantQuerySet.stale() for the one restaurant already read."""
-    connection = _connection(restaurant)
-    if connection is None or connection.status != Connection.Status.CONNECTED:
-        return False
-    return restaurant.last_fetched_at is None or restaurant.last_fetched_at < stale_cutoff()
-
-
 def _can_refresh(user, restaurant):
     """Only connected restaurants are fetched: a removed one keeps its data, untouched."""
-    connection = _connection(restaurant)
-    connected = connection is not None and connection.status == Connection.Status.CONNECTED
-    return connected and user.has_perm("integrations.add_syncrun")
+    return restaurant.is_connected() and user.has_perm("integrations.add_syncrun")
 
 
 @staff_view("restaurants.view_restaurant")

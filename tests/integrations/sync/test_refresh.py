@@ -7,7 +7,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_q.brokers import get_broker
 
-from integrations.models import SyncRun
+from integrations.models import RefreshClaim, SyncRun
 from integrations.sync import jobs, refresh, runs
 from integrations.sync.claims import ChunkClaims
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
@@ -125,8 +125,8 @@ def test_malformed_answers_keep_the_last_good_data(toast, sim):
 def test_a_restaurant_being_refreshed_elsewhere_is_not_fetched_again(toast, sim):
     _discover(toast)
     guid = _connected()[0]
-    Connection.objects.filter(pk=guid).update(
-        refreshing_until=timezone.now() + timedelta(minutes=5), refreshing_by="other-host:1"
+    RefreshClaim.objects.create(
+        connection_id=guid, until=timezone.now() + timedelta(minutes=5), holder="other-host:1"
     )
     control(sim, "POST", "stats/reset")
     _, counts = _refresh(toast, [guid])
@@ -143,15 +143,15 @@ def test_a_chunk_claims_its_restaurants_once_and_lets_every_one_go(toast, sim):
     assert [g for g in guids if second.holds(g)] == guids[3:]
     first.release_all()
     second.release_all()
-    Connection.objects.filter(pk=guids[0]).update(
-        refreshing_until=timezone.now() - timedelta(seconds=1), refreshing_by="other-host:1"
+    RefreshClaim.objects.create(
+        connection_id=guids[0], until=timezone.now() - timedelta(seconds=1), holder="other-host:1"
     )
     third = ChunkClaims(guids[:1])
     assert third.holds(guids[0])  # an expired claim is taken over
     third.release_all()
     _refresh(toast, guids)
-    assert not Connection.objects.exclude(refreshing_by="").exists()
-    assert not Connection.objects.filter(refreshing_until__isnull=False).exists()
+    assert not RefreshClaim.objects.exclude(holder="").exists()
+    assert not RefreshClaim.objects.filter(until__isnull=False).exists()
 
 
 def test_removed_restaurant_is_skipped_and_keeps_its_data(toast, sim):
@@ -184,4 +184,4 @@ def test_a_chunk_whose_writer_stopped_stops_fetching(toast, sim, monkeypatch, se
     fetched = stats(sim)["requests"]["GET /restaurants/v1/restaurants/{guid}"] - before
     assert fetched < len(guids)  # no requests made for restaurants that cannot be stored
     assert run.status == SyncRun.Status.RUNNING  # left to the abandoned-run sweep
-    assert not Connection.objects.exclude(refreshing_by="").exists()  # claims let go
+    assert not RefreshClaim.objects.exclude(holder="").exists()  # claims let go

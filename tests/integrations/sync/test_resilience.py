@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from integrations.models import ApiFailure, SyncRun
+from integrations.models import ApiFailure, RefreshClaim, SyncRun
 from integrations.sync import polling, refresh, runs
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
 from tests.platform import control, stats, worker_env
@@ -75,11 +75,14 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(toast, sim):
     ).stdout.strip()
     import socket
 
-    held = Connection.objects.filter(pk=guid)
     until = timezone.now() + timedelta(minutes=5)
-    held.update(refreshing_until=until, refreshing_by=f"{socket.gethostname()}:{dead}")
+    RefreshClaim.objects.create(
+        connection_id=guid, until=until, holder=f"{socket.gethostname()}:{dead}"
+    )
     assert _refresh(toast, [guid]) == {"changed": 1}
-    held.update(refreshing_until=until, refreshing_by=f"{socket.gethostname()}:{os.getppid()}")
+    RefreshClaim.objects.create(
+        connection_id=guid, until=until, holder=f"{socket.gethostname()}:{os.getppid()}"
+    )
     assert _refresh(toast, [guid]) == {"skipped": 1}  # a live holder is respected
 
 
