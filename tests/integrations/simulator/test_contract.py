@@ -4,12 +4,12 @@ import jsonschema
 import pytest
 import requests
 
-from integrations.schemas import schema_for
 from integrations.simulator import Published, Simulator, SimulatorConfig
 from tests.payloads import pruned
 from tests.platform import GENEROUS_LIMITS, control, get, login, login_answer
 
 from .openapi import spec_schema
+from .schemas import schema_for
 
 SIMULATOR_CONFIG = GENEROUS_LIMITS
 
