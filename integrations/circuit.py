@@ -15,11 +15,11 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Alert, CircuitState
+from . import alerts
+from .models import CircuitState
 
 logger = logging.getLogger("integrations.circuit")
 
@@ -105,9 +105,7 @@ def close_circuit():
     )
     if closed:
         logger.warning("The platform answers again: circuit closed, syncing resumes")
-        Alert.objects.filter(kind="circuit", acknowledged_at__isnull=True).update(
-            acknowledged_at=timezone.now()
-        )
+        alerts.settle("circuit")
 
 
 def _alert(reason, delay):
@@ -116,6 +114,4 @@ def _alert(reason, delay):
         f"{reason}. Cached data keeps being served; a probe checks for recovery in "
         f"{delay:.0f} s, then at doubling intervals."
     )
-    Alert.objects.create(level=Alert.Level.ERROR, kind="circuit", title=title, message=message)
-    logger.error("%s — %s", title, message)
-    mail_admins(title, message, fail_silently=True)
+    alerts.raise_alert("circuit", title, message)

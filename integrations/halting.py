@@ -3,21 +3,20 @@
 After `TOAST_HALT_THRESHOLD` failed calls (each after its own retries) of the
 same method + endpoint + restaurant with the same failure signature, the
 request is halted: it is not sent again until a person resumes it from the
-admin, and an alert is raised (a row on the dashboard and in the admin, an
-ERROR log line, and mail to the ADMINS).
+admin, and an alert is raised (alerts.py).
 """
 
 import hashlib
 import logging
 
 from django.conf import settings
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
 from integrations.redaction import redact
 
-from .models import Alert, RequestHalt
+from . import alerts
+from .models import RequestHalt
 
 logger = logging.getLogger("integrations.halting")
 
@@ -69,9 +68,7 @@ def resume(halt, user):
     halt.resumed_at = timezone.now()
     halt.resumed_by = user
     halt.save(update_fields=["status", "failure_count", "resumed_at", "resumed_by"])
-    Alert.objects.filter(kind="halt", title=_title(halt), acknowledged_at__isnull=True).update(
-        acknowledged_at=halt.resumed_at, acknowledged_by=user
-    )
+    alerts.settle("halt", title=_title(halt), at=halt.resumed_at, by=user)
     logger.info("Request %s resumed by %s", _title(halt), user)
 
 
@@ -87,12 +84,4 @@ def _raise_alert(halt):
         f"last error: {halt.last_message} (requestId {halt.last_request_id or '-'}). "
         "It is not sent again until someone resumes it in the admin (Request halts)."
     )
-    Alert.objects.create(
-        level=Alert.Level.ERROR,
-        kind="halt",
-        title=title,
-        message=message,
-        restaurant_guid=halt.restaurant_guid,
-    )
-    logger.error("%s — %s", title, message)
-    mail_admins(title, message, fail_silently=True)
+    alerts.raise_alert("halt", title, message, restaurant_guid=halt.restaurant_guid)

@@ -14,20 +14,18 @@ An event type the portal does not know is kept too (open enums) and shown
 as not applied.
 """
 
-import datetime
 import logging
-import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import JsonResponse
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
 from restaurants import strict_json
+from restaurants.values import as_instant, as_uuid
 
 from .models import WebhookEvent
 from .signing import verify
@@ -90,7 +88,7 @@ def _parse(body):
     event_type = message.get("eventType")
     if not isinstance(event_type, str) or not 0 < len(event_type) <= MAX_NAME_LENGTH:
         raise Malformed(f"eventType must be a name of 1 to {MAX_NAME_LENGTH} characters")
-    if not isinstance(message.get("timestamp"), str) or not _instant(message["timestamp"]):
+    if not as_instant(message.get("timestamp")):
         raise Malformed("timestamp must be an ISO 8601 time")
     details = message.get("details")
     if not isinstance(details, dict):
@@ -113,7 +111,7 @@ def _store(message, attempt):
                 guid=event_guid,
                 event_type=message["eventType"],
                 event_category=message["eventCategory"],
-                timestamp=_instant(message["timestamp"]),
+                timestamp=as_instant(message["timestamp"]),
                 restaurant_guid=restaurant,
                 payload=message,
                 attempt_number=attempt,
@@ -143,24 +141,10 @@ def _attempt(header: str | None) -> int | None:
 
 
 def _guid(value, name):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Malformed(f"{name} must be a GUID") from exc
-
-
-def _instant(text):
-    """The time in UTC, or None when it is not an ISO 8601 time a database can store
-    (a year-9999 time 12 hours west of UTC is in year 10000)."""
-    try:
-        moment = parse_datetime(text)
-        if moment is None:
-            return None
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=datetime.UTC)
-        return moment.astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
-        return None
+    guid = as_uuid(value)
+    if guid is None:
+        raise Malformed(f"{name} must be a GUID")
+    return guid
 
 
 def _answer(status, message):

@@ -8,14 +8,13 @@ Payload strings are nullable: the platform's `""` and `null` both come back
 out of an export as they went in.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from restaurants import validators
+from restaurants.values import as_uuid
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -278,16 +277,6 @@ class ConnectionQuerySet(models.QuerySet):
 
     def removed(self):
         return self.filter(status=Connection.Status.REMOVED)
-
-
-def as_uuid(value):
-    """`value` as a UUID, or None when it is empty or no GUID."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 class Connection(models.Model):

@@ -37,6 +37,7 @@ from operator import add
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 
+from restaurants import payments
 from restaurants.models import WEEKDAYS, Connection, Restaurant, Service
 
 PROGRESS_CHOICES = (
@@ -87,16 +88,6 @@ def _open_on_some_day():
     return Exists(Service.objects.filter(same_day, day_schedule__restaurant=OuterRef("pk")))
 
 
-ONLINE_PAYMENT_FIELDS = (
-    "delivery_cash",
-    "delivery_cc_same_day",
-    "delivery_cc_future",
-    "takeout_cash",
-    "takeout_cc_same_day",
-    "takeout_cc_future",
-    "takeout_cc_in_store",
-)
-
 ITEMS = (
     Item(
         key="connected",
@@ -136,7 +127,7 @@ ITEMS = (
         hint="Accept at least one way to pay for online orders.",
         doc_page="finish-onboarding",
         doc_anchor="payment-options",
-        done=reduce(Q.__or__, (Q(**{field: True}) for field in ONLINE_PAYMENT_FIELDS)),
+        done=reduce(Q.__or__, (Q(**{field: True}) for field in payments.FIELDS)),
     ),
     Item(
         key="delivery-area",

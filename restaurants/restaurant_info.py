@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from restaurants import strict_json, validators
 from restaurants.models import WEEKDAYS, Restaurant
+from restaurants.values import as_uuid
 
 JSONObject = dict[str, Any]
 Rule = Callable[[Any], None]  # a validator: raises ValidationError
@@ -99,10 +100,10 @@ class ValidatedText(Text):
 
 class Guid(Kind):
     def load(self, value: Any) -> uuid.UUID:
-        try:
-            return uuid.UUID(Text().load(value))
-        except ValueError as exc:
-            raise ValueError(f"expected a GUID, got {value!r}") from exc
+        guid = as_uuid(Text().load(value))
+        if guid is None:
+            raise ValueError(f"expected a GUID, got {value!r}")
+        return guid
 
     def dump(self, value: uuid.UUID) -> str:
         return str(value)

@@ -33,17 +33,16 @@ and is reported STALE with the reason, on the webhook event staff see.
 
 import datetime
 import logging
-import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from integrations.models import WebhookEvent
 from restaurants import strict_json
 from restaurants.models import Connection, Restaurant
+from restaurants.values import as_instant, as_uuid
 
 logger = logging.getLogger(__name__)
 
@@ -239,10 +238,10 @@ def _fields(record):
 
 
 def _uuid(value, name):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise RecordError(f"{name}: {value!r} is not a GUID") from exc
+    guid = as_uuid(value)
+    if guid is None:
+        raise RecordError(f"{name}: {value!r} is not a GUID")
+    return guid
 
 
 def _text(record, name):
@@ -264,13 +263,10 @@ def _instant(record, name):
             raise RecordError(f"{name}: {millis!r} is not a time") from exc
     iso = record.get("iso" + name[0].upper() + name[1:])
     if isinstance(iso, str):
-        try:
-            moment = parse_datetime(iso)
-        except ValueError:
-            moment = None
+        moment = as_instant(iso)
         if moment is None:
             raise RecordError(f"iso{name[0].upper()}{name[1:]}: {iso[:40]!r} is not a time")
-        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+        return moment
     if millis is not None:
         raise RecordError(f"{name}: {str(millis)[:40]!r} is not epoch milliseconds")
     return None

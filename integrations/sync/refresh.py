@@ -22,7 +22,7 @@ from integrations.models import SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Connection, as_uuid
+from restaurants.models import Connection
 from restaurants.storage import (
     BatchWriter,
     FreshnessStamps,
@@ -30,6 +30,7 @@ from restaurants.storage import (
     WriterStopped,
     record_error,
 )
+from restaurants.values import as_uuid
 
 from . import runs
 from .claims import ChunkClaims

@@ -15,10 +15,10 @@ from restaurants import onboarding
 from restaurants.models import (
     Restaurant,
     RestaurantQuerySet,
-    as_uuid,
     not_fetched_since,
     stale_cutoff,
 )
+from restaurants.values import as_uuid
 
 # value in the URL -> (label, ordering); the first is the default.
 SORTS = {

@@ -1,7 +1,6 @@
 """Serve the local platform simulator (`make run` starts it without credentials)."""
 
 import dataclasses
-import datetime
 import signal
 import sys
 
@@ -90,18 +89,26 @@ class Command(BaseCommand):
             simulator.stop()
 
 
+FAULT_OPTIONS = [
+    "error_rate",
+    "error_status",
+    "burst_429_every",
+    "burst_429_length",
+    "latency_ms",
+    "latency_jitter_ms",
+    "outage_start",
+    "outage_end",
+    "malformed_rate",
+]
+
+
 def _config(options):
-    faults = Faults(
-        error_rate=options["error_rate"],
-        error_status=options["error_status"],
-        burst_429_every=options["burst_429_every"],
-        burst_429_length=options["burst_429_length"],
-        latency_ms=options["latency_ms"],
-        latency_jitter_ms=options["latency_jitter_ms"],
-        outage_start=_instant(options["outage_start"]),
-        outage_end=_instant(options["outage_end"]),
-        malformed_rate=options["malformed_rate"],
-        endpoint_status=dict(_endpoint_status(text) for text in options["endpoint_status"]),
+    # Read as the control interface reads faults (ISO instants for the outage).
+    faults = Faults.from_json(
+        {
+            **{name: options[name] for name in FAULT_OPTIONS},
+            "endpoint_status": dict(_endpoint_status(text) for text in options["endpoint_status"]),
+        }
     )
     published = Published(**{f.name: options[f.name] for f in dataclasses.fields(Published)})
     names = [
@@ -131,10 +138,3 @@ def _endpoint_status(text):
     if not path.startswith("/") or not status.isdigit():
         raise CommandError(f"--endpoint-status wants PATH=STATUS, got {text!r}")
     return path, int(status)
-
-
-def _instant(text):
-    if not text:
-        return None
-    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)

@@ -1,12 +1,12 @@
 """Prints stored restaurants as RestaurantInfo JSON rebuilt from the models."""
 
 import json
-import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
 from restaurants.models import Restaurant
 from restaurants.restaurant_info import export
+from restaurants.values import as_uuid
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             data = {str(r.pk): export(r) for r in restaurants.order_by("pk")}
         else:
             try:
-                data = export(restaurants.get(pk=uuid.UUID(guid)))
-            except (ValueError, Restaurant.DoesNotExist) as exc:
+                data = export(restaurants.get(pk=as_uuid(guid)))
+            except Restaurant.DoesNotExist as exc:
                 raise CommandError(f"No stored restaurant with GUID {guid!r}") from exc
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
