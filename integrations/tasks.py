@@ -9,7 +9,7 @@ from django.utils import timezone
 from restaurants.models import Connection
 
 from .models import ApiFailure, SyncRun, WebhookEvent
-from .sync import enqueue_refresh, jobs, lifecycle, refresh, runs
+from .sync import discovery, enqueue_refresh, lifecycle, polling, refresh, runs
 
 logger = logging.getLogger(__name__)
 
@@ -18,11 +18,11 @@ EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
 
 
 def poll(run_id: int) -> None:
-    jobs.run_poll(run_id)
+    polling.run_poll(run_id)
 
 
 def discover(run_id: int) -> None:
-    jobs.run_discovery(run_id)
+    discovery.run_discovery(run_id)
 
 
 def refresh_chunk(run_id: int, guids: list[str]) -> None:
@@ -32,13 +32,13 @@ def refresh_chunk(run_id: int, guids: list[str]) -> None:
 def scheduled_poll() -> None:
     runs.sweep_abandoned()
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
-    jobs.run_poll(run.pk)
+    polling.run_poll(run.pk)
 
 
 def scheduled_discovery() -> None:
     # Without the refresh: the refresh schedule does that, on its own interval.
     run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE, status=SyncRun.Status.RUNNING)
-    jobs.run_discovery(run.pk, then_refresh=False)
+    discovery.run_discovery(run.pk, then_refresh=False)
 
 
 def scheduled_refresh() -> None:

@@ -7,13 +7,37 @@ connected the integration are the prospects onboarding staff go after.
 
 import logging
 
-from django.core.exceptions import ValidationError
-
+from integrations.models import SyncRun
+from integrations.platform import get_client
+from integrations.toast import errors
 from restaurants.models import Connection, Restaurant
+from restaurants.values import as_uuid
 
-from ..toast import errors
+from . import polling, runs
+from .refresh import enqueue_refresh
 
 logger = logging.getLogger(__name__)
+
+
+def run_discovery(run_id, *, client=None, then_refresh=True):
+    """The discovery run `run_id`: a full partners read, group discovery, then a
+    refresh of every connected restaurant (of those already known too when discovery
+    failed); returns that refresh run."""
+    run = SyncRun.objects.get(pk=run_id)
+    runs.mark_running(run_id)
+    client = client or get_client()
+    try:
+        changes = polling.poll(client, full=True, run_id=run_id)
+        prospects = discover_groups(client)
+    except errors.ToastError as exc:
+        runs.finish_failed(run_id, exc)
+    else:
+        runs.finish(run_id, total=len(changes) + len(prospects))
+        logger.info("Discovery: %d changes, %d new prospects", len(changes), len(prospects))
+    if not then_refresh:
+        return None
+    connected = Connection.objects.connected().values_list("restaurant_id", flat=True)
+    return enqueue_refresh(connected, trigger=run.trigger, requested_by=run.requested_by)
 
 
 def discover_groups(client):
@@ -47,10 +71,11 @@ def _groups_with_one_restaurant():
 def _create_missing(guids, group):
     wanted = set()
     for guid in guids:
-        try:
-            wanted.add(str(Restaurant._meta.pk.to_python(guid)))
-        except ValidationError:
+        parsed = as_uuid(guid)
+        if parsed is None:
             logger.warning("Group %s listed %r, which is not a GUID", group, guid)
+        else:
+            wanted.add(str(parsed))
     known = {str(g) for g in Restaurant.objects.filter(pk__in=wanted).values_list("pk", flat=True)}
     new = sorted(wanted - known)
     Restaurant.objects.bulk_create(

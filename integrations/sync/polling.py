@@ -12,15 +12,33 @@ import logging
 from django.utils import timezone
 
 from integrations.models import PollState, SyncRun
+from integrations.platform import get_client
+from integrations.toast import errors
 
-from . import lifecycle
+from . import lifecycle, runs
 from .partners_listing import PartnersListing
+from .refresh import enqueue_refresh
 
 logger = logging.getLogger(__name__)
 
 # A little overlap: a change stamped just before the last poll's start time
 # but committed after it (the lists trail the events) is read again, not missed.
 OVERLAP = lifecycle.LIST_LAG
+
+
+def run_poll(run_id, *, client=None, full=False):
+    """The poll run `run_id`: reads the partners API, then queues a refresh of the
+    restaurants that (re)connected; returns that refresh run."""
+    run = SyncRun.objects.get(pk=run_id)
+    runs.mark_running(run_id)
+    try:
+        changes = poll(client or get_client(), full=full, run_id=run_id)
+    except errors.ToastError as exc:
+        runs.finish_failed(run_id, exc)
+        return None
+    runs.finish(run_id, total=len(changes))
+    fresh = [change.guid for change in changes if change.needs_refresh]
+    return enqueue_refresh(fresh, trigger=run.trigger, requested_by=run.requested_by)
 
 
 def poll(client, *, full=False, run_id=None):

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations.models import SyncRun
+from integrations.toast import errors
 
 
 def start(kind, trigger, *, total=0, requested_by=None, status=SyncRun.Status.QUEUED):
@@ -45,6 +46,14 @@ def finish(run_id, *, total=None, error=""):
     if total is not None:
         fields.update(total=total, done=total)
     SyncRun.objects.filter(pk=run_id).update(**fields)
+
+
+def finish_failed(run_id, error):
+    """Ends a run the platform failed; a pause (maintenance, an open circuit) says so."""
+    if isinstance(error, errors.PlatformUnavailable):
+        finish(run_id, error=f"Paused, cached data kept: {error}")
+    else:
+        finish(run_id, error=str(error))
 
 
 def sweep_abandoned():

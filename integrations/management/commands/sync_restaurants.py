@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from integrations.models import SyncRun
-from integrations.sync import enqueue_discovery, enqueue_refresh, jobs, refresh, runs
+from integrations.sync import discovery, enqueue_discovery, enqueue_refresh, refresh, runs
 from restaurants.models import Connection
 
 BAR_WIDTH = 40
@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def _discover(self):
         """Runs a discovery; returns its error, "" when it finished."""
         run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.COMMAND)
-        jobs.run_discovery(run.pk, then_refresh=False)
+        discovery.run_discovery(run.pk, then_refresh=False)
         run.refresh_from_db()
         if run.status == SyncRun.Status.FAILED:
             return run.error

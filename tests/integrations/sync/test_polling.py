@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from integrations.models import PollState, SyncRun
-from integrations.sync import jobs, polling, runs
+from integrations.sync import polling, runs
 from restaurants.models import Connection
 from tests.platform import connected_guids, control, stats
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _poll(toast):
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE)
-    follow_up = jobs.run_poll(run.pk, client=toast)
+    follow_up = polling.run_poll(run.pk, client=toast)
     run.refresh_from_db()
     return run, follow_up
 
@@ -82,7 +82,7 @@ def _connected_now():
 def test_a_refused_connected_restaurants_falls_back_to_the_restaurants_list(toast, sim, status):
     _answer(sim, {CONNECTED: status})
     run = runs.start(SyncRun.Kind.POLL, SyncRun.Trigger.SCHEDULE)
-    jobs.run_poll(run.pk, client=toast, full=True)
+    polling.run_poll(run.pk, client=toast, full=True)
     run.refresh_from_db()
     assert run.status == SyncRun.Status.FINISHED
     assert {str(guid) for guid in _connected_now()} == set(connected_guids(sim, True))

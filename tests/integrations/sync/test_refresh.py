@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_q.brokers import get_broker
 
 from integrations.models import RefreshClaim, SyncRun
-from integrations.sync import jobs, refresh, runs
+from integrations.sync import discovery, refresh, runs
 from integrations.sync.claims import ChunkClaims
 from restaurants.models import Connection, DaySchedule, Restaurant, Snapshot
 from restaurants.restaurant_info import export
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _discover(toast):
     run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.COMMAND)
-    jobs.run_discovery(run.pk, client=toast, then_refresh=False)
+    discovery.run_discovery(run.pk, client=toast, then_refresh=False)
     run.refresh_from_db()
     return run
 
@@ -53,7 +53,7 @@ def test_a_queued_discovery_that_fails_still_queues_a_refresh_of_the_known(toast
     listings = ["/partners/v1/connectedRestaurants", "/partners/v1/restaurants"]
     control(sim, "PUT", "faults", json={"endpoint_status": dict.fromkeys(listings, 404)})
     run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE)
-    follow_up = jobs.run_discovery(run.pk, client=toast)
+    follow_up = discovery.run_discovery(run.pk, client=toast)
     run.refresh_from_db()
     assert run.status == SyncRun.Status.FAILED and "answered 404" in run.error
     assert follow_up.kind == SyncRun.Kind.REFRESH and follow_up.total == known
