@@ -1,5 +1,5 @@
 """The portal against a mock generated from the platform's published OpenAPI files alone
-(tests/simulator/openapi_mock.py), as a partner would first try it."""
+(tests/integrations/simulator/openapi_mock.py), as a partner would first try it."""
 
 import io
 
@@ -10,8 +10,8 @@ from integrations import platform
 from integrations.models import SyncRun
 from integrations.toast import errors
 from restaurants.models import Connection, Restaurant
+from tests.integrations.simulator.openapi_mock import ITEMS, OpenApiMock
 from tests.platform import make_client
-from tests.simulator.openapi_mock import ITEMS, OpenApiMock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
