@@ -114,7 +114,7 @@ def test_oversized_body_is_413(client):
     assert post_event(client, event).status_code == 413
 
 
-def test_never_redirects(client):
+def test_the_webhook_answers_other_methods_and_paths_without_redirecting(client):
     assert client.get(WEBHOOK_URL).status_code == 405
     assert client.post(WEBHOOK_URL.rstrip("/") + "/").status_code == 404
 

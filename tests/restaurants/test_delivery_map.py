@@ -43,7 +43,7 @@ def test_a_closing_point_does_not_change_the_area():
 @pytest.mark.parametrize(
     "point, inside", [((0.5, 0.5), True), ((1.5, 0.5), False), ((0.5, -0.1), False)]
 )
-def test_point_in_polygon(point, inside):
+def test_a_point_is_inside_the_area_or_not(point, inside):
     assert contains(SQUARE, point) is inside
 
 

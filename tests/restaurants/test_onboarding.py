@@ -197,7 +197,9 @@ def test_the_list_annotation_is_one_query_however_many_restaurants():
         ("", {"full", "sparse", "bare"}),
     ],
 )
-def test_filter_progress(value, expected, full_restaurant, sparse_restaurant):
+def test_the_progress_filter_keeps_the_restaurants_at_that_stage(
+    value, expected, full_restaurant, sparse_restaurant
+):
     bare = Restaurant.objects.create(guid=uuid.uuid4())
     names = {full_restaurant.pk: "full", sparse_restaurant.pk: "sparse", bare.pk: "bare"}
 

@@ -113,7 +113,7 @@ def test_a_wrong_secret_gets_401(simulator):
         ({"burst_429_every": 2, "burst_429_length": 1}, {200, 429}),
     ],
 )
-def test_fault_options(api, simulator, faults, expected):
+def test_injected_errors_and_429_bursts_reach_the_client(api, simulator, faults, expected):
     control(simulator, "PUT", "faults", json=faults)
     statuses = {get(api, simulator, "/partners/v1/restaurants").status_code for _ in range(6)}
     assert statuses == expected

@@ -28,18 +28,18 @@ def _guids(simulator, **want):
     ]
 
 
-def test_login(simulator):
+def test_the_login_answer_matches_the_specs(simulator):
     body = login_answer(simulator.url).json()
     _check(body, "AuthenticationResponse", "authentication", "AuthenticationResponse")
 
 
-def test_partner_restaurants(api, simulator):
+def test_the_partner_restaurants_answer_matches_the_specs(api, simulator):
     body = get(api, simulator, "/partners/v1/restaurants").json()
     assert body
     _check(body, "PartnerAccessList", "partners", "PartnerAccessExternalRep", array=True)
 
 
-def test_connected_restaurants_page(api, simulator):
+def test_a_connected_restaurants_page_matches_the_specs(api, simulator):
     body = get(api, simulator, "/partners/v1/connectedRestaurants", pageSize=7).json()
     assert len(body["results"]) == 7 and body["nextPageToken"]
     _check(body, "PaginatedResponse", "partners", "PaginatedResponse")
@@ -52,7 +52,7 @@ def test_connected_restaurants_as_the_openapi_file_types_them(api, simulator):
     _check(body, "PaginatedResponseList", "partners", "PaginatedResponse", array=True)
 
 
-def test_every_restaurant_info(api, simulator):
+def test_every_restaurant_info_matches_the_specs(api, simulator):
     for guid in _guids(simulator, connected=True, removed=False):
         body = get(
             api, simulator, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true"
@@ -60,7 +60,7 @@ def test_every_restaurant_info(api, simulator):
         _check(body.json(), "RestaurantInfo", "restaurants", "RestaurantInfo")
 
 
-def test_group_restaurants(api, simulator):
+def test_a_groups_restaurants_match_the_specs(api, simulator):
     guid = _guids(simulator, connected=True)[0]
     group = next(
         r["managementGroupGuid"]
@@ -83,7 +83,9 @@ def test_group_restaurants(api, simulator):
         ("archived", 404),
     ],
 )
-def test_error_answers(api, simulator, request_kind, status):
+def test_each_refusal_has_its_status_and_the_specs_error_shape(
+    api, simulator, request_kind, status
+):
     removed = _guids(simulator, removed=True)[0]
     archived = _guids(simulator, archived=True, removed=False, connected=True)[0]
     path = "/restaurants/v1/restaurants/"

@@ -157,7 +157,7 @@ def test_pages_have_a_phone_and_a_print_layout(client):
     ("minutes", "text"),
     [(1, "1 minute"), (90, "90 minutes"), (360, "6 hours"), (1440, "1 day"), (2880, "2 days")],
 )
-def test_duration(minutes, text):
+def test_durations_read_in_the_largest_whole_unit(minutes, text):
     assert rendering.duration(minutes) == text
 
 

@@ -50,7 +50,7 @@ def mix(full):
         ("progress=not-started", ["Prospect Pizza"]),
     ],
 )
-def test_filters(staff_client, mix, query, expected):
+def test_each_filter_shows_only_its_restaurants(staff_client, mix, query, expected):
     response = staff_client.get(f"/restaurants/?{query}")
     assert sorted(_names(response)) == sorted(expected)
 
@@ -62,14 +62,14 @@ def test_search_by_guid_and_group(staff_client, mix):
     assert len(_names(staff_client.get(f"/restaurants/?group={group}"))) == 4
 
 
-def test_sorting_and_counts(staff_client, mix):
+def test_the_list_sorts_and_counts_what_it_found(staff_client, mix):
     response = staff_client.get("/restaurants/?sort=-name")
     names = _names(response)
     assert names == sorted(names, reverse=True)
     assert "5 found" in response.content.decode()
 
 
-def test_pagination(staff_client, full):
+def test_the_list_shows_fifty_restaurants_a_page(staff_client, full):
     for n in range(60):
         Restaurant.objects.create(guid=uuid.uuid4(), name=f"R{n:03d}")
     first = staff_client.get("/restaurants/?sort=name")
