@@ -26,8 +26,6 @@ from restaurants.storage import FreshnessStamps, Outcome, Write, record_error, t
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Outcome", "apply_restaurant_info", "record_error"]
-
 
 def apply_restaurant_info(
     payload: Any,
