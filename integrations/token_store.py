@@ -8,12 +8,10 @@ held across the login request.
 
 from datetime import UTC, datetime, timedelta
 
-from django.core.mail import mail_admins
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from . import sealed
+from . import alerts, sealed
 from .models import AccessToken, Alert, TokenLogin
 from .toast.tokens import Token
 
@@ -72,7 +70,7 @@ class DatabaseTokenStore:
             )
             TokenLogin.objects.filter(at__lt=at - timedelta(days=KEEP_LOGINS_DAYS)).delete()
             # A login that worked ends a pause for spent logins.
-            _open_alerts().update(acknowledged_at=timezone.now())
+            alerts.settle(ALERT_KIND)
 
     def mark_refused(self, value, now):
         return bool(
@@ -86,8 +84,7 @@ class DatabaseTokenStore:
         asks while it holds the login claim, so one at a time)."""
         if _open_alerts().exists():
             return False
-        Alert.objects.create(level=Alert.Level.ERROR, kind=ALERT_KIND, title=title, message=message)
-        mail_admins(title, message, fail_silently=True)
+        alerts.raise_alert(ALERT_KIND, title, message)
         return True
 
 

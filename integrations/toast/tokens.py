@@ -160,8 +160,7 @@ class SharedTokens:
             f"and cached data is served, until {retry_at:%Y-%m-%d %H:%M:%S} UTC; then one "
             "worker logs in. If this repeats, check why the platform refuses new tokens."
         )
-        if self.store.report_budget_spent(title, message):
-            logger.error("%s. %s", title, message)
+        self.store.report_budget_spent(title, message)  # which logs it, once
         self.blocked = (message, retry_at)
 
     def _blocked_error(self) -> errors.LoginBudgetSpent:

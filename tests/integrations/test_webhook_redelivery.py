@@ -10,8 +10,7 @@ from integrations.models import WebhookEvent
 from integrations.simulator import Published
 from integrations.tasks import process_webhook_event
 from restaurants.models import Connection
-from tests.platform import control, simulator_process
-from tests.simulator_fixture import running_simulator
+from tests.platform import control, running_simulator, simulator_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -33,9 +33,9 @@ def _pages(guid, token):
     ]
 
 
-def test_every_page_runs_only_the_portals_own_scripts(staff_client, full, onboarding_user):
+def test_every_page_runs_only_the_portals_own_scripts(staff_client, full, staff_user):
     token = status_links.token_for(
-        status_links.create(Restaurant.objects.get(pk=full["guid"]), onboarding_user)
+        status_links.create(Restaurant.objects.get(pk=full["guid"]), staff_user)
     )
     for url in [*_pages(full["guid"], token), "/accounts/login/"]:
         response = staff_client.get(url)

@@ -4,8 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from integrations.models import ApiFailure, RateBudget
-from tests.platform import connected_guids, make_client, stats
-from tests.simulator_fixture import running_simulator
+from tests.platform import connected_guids, make_client, running_simulator, stats
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
