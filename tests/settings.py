@@ -47,7 +47,7 @@ for _database in DATABASES.values():  # noqa: F405
     _database["CONN_MAX_AGE"] = 0
 
 # Pages link static files by their plain names, found where they are: the hashed
-# names need collectstatic's manifest (tests/deployment runs it as `make run` does).
+# names need collectstatic's manifest (tests/portal/deployment runs it as `make run` does).
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.deployment.commands import manage
+from tests.portal.deployment.commands import manage
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings():

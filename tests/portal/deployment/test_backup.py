@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from integrations.models import SyncRun
-from tests.deployment.commands import manage
 from tests.platform import control
+from tests.portal.deployment.commands import manage
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

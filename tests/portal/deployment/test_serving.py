@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.deployment.commands import deployed_env, free_port, listening_socket, manage
+from tests.portal.deployment.commands import deployed_env, free_port, listening_socket, manage
 
 # One portal for the module: a group keeps its tests on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("run_portal")]

@@ -1,1 +1,0 @@
-from tests.platform import sim, simulator, toast  # noqa: F401 - fixtures
