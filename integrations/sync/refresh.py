@@ -13,14 +13,17 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, transaction
 from django_q.tasks import async_task
 
 from integrations.models import SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
+from integrations.toast.client import ToastClient
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection
 from restaurants.storage import (
@@ -38,9 +41,13 @@ from .claims import ChunkClaims
 logger = logging.getLogger(__name__)
 
 FLUSH_EVERY_SECONDS = 1.0
+# Hears the outcome counts a chunk adds to its run, as it flushes them.
+Progress = Callable[[dict[str, int]], object]
 
 
-def enqueue_refresh(guids, *, trigger, requested_by=None):
+def enqueue_refresh(
+    guids: Iterable[object], *, trigger: str, requested_by: AbstractBaseUser | None = None
+) -> SyncRun:
     """Queues a refresh of the given connected restaurants; returns its SyncRun."""
     wanted = _connected(guids)
     run = runs.start(SyncRun.Kind.REFRESH, trigger, total=len(wanted), requested_by=requested_by)
@@ -57,7 +64,7 @@ def enqueue_refresh(guids, *, trigger, requested_by=None):
     return run
 
 
-def _connected(guids):
+def _connected(guids: Iterable[object]) -> list[str]:
     """The connected ones of `guids`, each once, as GUID text in the order given; what
     is no GUID is left out."""
     wanted = list(dict.fromkeys(guid for guid in map(as_uuid, guids) if guid is not None))
@@ -70,7 +77,7 @@ def _connected(guids):
     return [str(guid) for guid in wanted]
 
 
-def chunks(guids):
+def chunks(guids: list[str]) -> list[list[str]]:
     """`guids` split into near-equal chunks of at most `TOAST_SYNC_CHUNK_SIZE`, as many
     as a multiple of the cluster's workers: a small last chunk would leave the
     other workers idle while one finishes the run."""
@@ -81,7 +88,13 @@ def chunks(guids):
     return [guids[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
+def refresh_chunk(
+    run_id: int,
+    guids: list[str],
+    *,
+    client: ToastClient | None = None,
+    on_progress: Progress | None = None,
+) -> dict[str, int]:
     """Refreshes `guids` for run `run_id` with a pool of threads; returns the outcome counts."""
     runs.mark_running(run_id)
     chunk = _Chunk(run_id, client or get_client(), on_progress, ChunkClaims(guids))
@@ -106,7 +119,13 @@ def refresh_chunk(run_id, guids, *, client=None, on_progress=None):
 class _Chunk:
     """The shared state of one chunk's threads: the queue of GUIDs and the counts."""
 
-    def __init__(self, run_id, client, on_progress, claims):
+    def __init__(
+        self,
+        run_id: int,
+        client: ToastClient,
+        on_progress: Progress | None,
+        claims: ChunkClaims,
+    ) -> None:
         self.run_id = run_id
         self.client = client
         self.on_progress = on_progress
@@ -119,13 +138,13 @@ class _Chunk:
             name=f"refresh-{run_id}-writer",
         )
         self.lock = threading.Lock()
-        self.done = []  # finished restaurants whose claims are not yet released
-        self.unflushed = collections.Counter()
-        self.totals = collections.Counter()
+        self.done: list[str] = []  # finished restaurants whose claims are not yet released
+        self.unflushed: collections.Counter[str] = collections.Counter()
+        self.totals: collections.Counter[str] = collections.Counter()
         self.flushed_at = time.monotonic()
-        self.paused = None
+        self.paused: errors.PlatformUnavailable | None = None
 
-    def work(self, pending):
+    def work(self, pending: Iterator[str]) -> None:
         try:
             while True:
                 with self.lock:
@@ -141,16 +160,16 @@ class _Chunk:
         finally:
             connections.close_all()  # this thread's own database connections
 
-    def written(self, guid, status):
+    def written(self, guid: str, status: str) -> None:
         self.count(guid, _counter(status))
 
-    def count(self, guid, outcome):
+    def count(self, guid: str, outcome: str) -> None:
         with self.lock:
             self.done.append(guid)
             self.unflushed[outcome] += 1
             self.totals[outcome] += 1
 
-    def flush(self, force=False, last=False):
+    def flush(self, force: bool = False, last: bool = False) -> None:
         """Writes the stamps, counts and claims gathered since the last flush in one
         transaction (on SQLite, one turn at the write lock); the `last` one lets go
         of every claim of the chunk."""
@@ -171,7 +190,7 @@ class _Chunk:
             self.on_progress(counts)
 
 
-def refresh_one(client, guid, chunk):
+def refresh_one(client: ToastClient, guid: str, chunk: _Chunk) -> str | None:
     """Fetches one restaurant and hands it to the chunk's writer, which counts it once
     stored (returns None); or returns the outcome name for the run's counters."""
     if not chunk.claims.holds(guid):
@@ -195,7 +214,7 @@ def refresh_one(client, guid, chunk):
     return None
 
 
-def _counter(status):
+def _counter(status: str) -> str:
     """The run's counter for an ingest `Outcome` status."""
     if status in (Outcome.CREATED, Outcome.CHANGED):
         return "changed"
