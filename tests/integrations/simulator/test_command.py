@@ -4,8 +4,7 @@ import time
 
 import requests
 
-from tests.platform import control, login, simulator_process
-from tests.simulator_fixture import running_simulator
+from tests.platform import control, login, running_simulator, simulator_process
 
 
 def test_command_serves_and_announces_its_url():

@@ -12,9 +12,8 @@ from integrations.models import WebhookEvent
 from integrations.sync import lifecycle, polling
 from integrations.tasks import process_webhook_event
 from restaurants.models import Connection
+from tests.integrations.events import partner_event, post_event
 from tests.platform import connected_guids
-
-from .events import partner_event, post_event
 
 pytestmark = pytest.mark.django_db
 

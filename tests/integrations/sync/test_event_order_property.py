@@ -22,8 +22,7 @@ from integrations.models import SyncRun, WebhookEvent
 from integrations.sync import lifecycle
 from integrations.tasks import process_webhook_event
 from restaurants.models import Connection, Restaurant
-
-from .events import partner_event, post_event
+from tests.integrations.events import partner_event, post_event
 
 pytestmark = pytest.mark.django_db
 
