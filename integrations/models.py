@@ -192,6 +192,13 @@ class CircuitState(models.Model):
         return state
 
 
+class SyncRunQuerySet(models.QuerySet):
+    def with_losses(self) -> "SyncRunQuerySet":
+        """With each run's lost chunks fetched in one more query, for `loss_reports`."""
+        lost = RefreshChunk.objects.filter(status=RefreshChunk.Status.LOST).order_by("lost_at")
+        return self.prefetch_related(models.Prefetch("chunks", queryset=lost, to_attr="lost"))
+
+
 class SyncRun(models.Model):
     """One discovery, poll or refresh run, with live progress."""
 
@@ -243,11 +250,20 @@ class SyncRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = SyncRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    def loss_reports(self) -> list[str]:
+        """What became of the chunks whose worker was lost, oldest first."""
+        lost = getattr(self, "lost", None)
+        if lost is None:
+            lost = self.chunks.filter(status=RefreshChunk.Status.LOST).order_by("lost_at")
+        return [chunk.loss_report() for chunk in lost]
 
     @property
     def percent(self):
@@ -270,6 +286,51 @@ class RefreshClaim(models.Model):
 
     def __str__(self):
         return f"{self.connection_id} held by {self.holder} until {self.until:%H:%M:%S}"
+
+
+class RefreshChunk(models.Model):
+    """One queue task's share of a refresh run, with the heartbeat that shows it is alive.
+
+    A chunk whose heartbeat stops (its worker was killed, its machine lost) is
+    found by the recovery sweep (sync/recovery.py), which queues what it had not
+    finished again as a new chunk of the same run.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        LOST = "lost", "Lost"
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="chunks")
+    guids = models.JSONField(default=list, help_text="Its restaurants; emptied once done.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    holder = models.CharField(
+        max_length=128, blank=True, help_text="host:pid:chunk of the process working on it."
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="Restaurants counted in the run.")
+    lost_at = models.DateTimeField(null=True, blank=True)
+    requeued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"Chunk #{self.pk} of run #{self.run_id} ({self.get_status_display()})"
+
+    def is_lost(self) -> bool:
+        return self.status == self.Status.LOST
+
+    @property
+    def host(self) -> str:
+        return self.holder.partition(":")[0]
+
+    def loss_report(self) -> str:
+        """What staff read: where the work was lost and what became of it."""
+        where = f"Worker lost on host {self.host}" if self.holder else "Queued task lost"
+        return f"{where}, {self.requeued} restaurants re-queued"
 
 
 class PollState(models.Model):

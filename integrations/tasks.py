@@ -9,7 +9,7 @@ from django.utils import timezone
 from restaurants.models import Connection
 
 from .models import ApiFailure, SyncRun, WebhookEvent
-from .sync import discovery, enqueue_refresh, lifecycle, polling, refresh, runs
+from .sync import discovery, enqueue_refresh, lifecycle, polling, recovery, refresh, runs
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,14 @@ def discover(run_id: int) -> None:
     discovery.run_discovery(run_id)
 
 
-def refresh_chunk(run_id: int, guids: list[str]) -> None:
-    refresh.refresh_chunk(run_id, guids)
+def refresh_chunk(run_id: int, guids: list[str], chunk_id: int | None = None) -> None:
+    refresh.refresh_chunk(run_id, guids, chunk_id=chunk_id)
+
+
+def recover_lost_work() -> None:
+    swept = recovery.sweep()
+    if swept.lost_chunks or swept.abandoned_runs:
+        logger.warning("Housekeeping: %s", swept)
 
 
 def scheduled_poll() -> None:

@@ -5,6 +5,7 @@ them are in tests/fixtures.py."""
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -111,6 +112,8 @@ def qcluster(api_url, workers=2, ready_seconds=0, **extra):
         env=worker_env(api_url, **{"Q_WORKERS": workers, "Q_ORM_POLL_SECONDS": 0.05, **extra}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: `kill_machine` stops the cluster and all its workers at once.
+        start_new_session=True,
     )
     try:
         time.sleep(ready_seconds)
@@ -118,6 +121,12 @@ def qcluster(api_url, workers=2, ready_seconds=0, **extra):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def kill_machine(cluster):
+    """SIGKILL to a `qcluster` and every process it started, as when its machine is lost."""
+    os.killpg(cluster.pid, signal.SIGKILL)
+    cluster.wait()
 
 
 ANNOUNCE = "Simulator listening on "

@@ -6,7 +6,9 @@ INSERT and lets the finished ones go in batches, about once a second: a
 restaurant costs no lock statements of its own (on SQLite every write waits
 for the one database-wide write lock). A claim lapses after the queue's task
 timeout, when django-q has stopped a chunk that ran too long; one left by a
-dead process on this machine is taken over at once.
+dead process on this machine is taken over at once, and those of a chunk whose
+heartbeat stopped on any machine are handed back by the recovery sweep
+(recovery.py), which queues them again.
 """
 
 import os
@@ -23,11 +25,23 @@ from integrations.models import RefreshClaim
 from restaurants.models import Connection
 
 
+def new_owner() -> str:
+    # host:pid identifies a dead holder; the token keeps two chunks of one
+    # process (the foreground command, tests) from releasing each other's.
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def take_back(holder: str) -> list[str]:
+    """Lets go of every claim `holder` has; returns their GUIDs (what it had not finished)."""
+    held = RefreshClaim.objects.filter(holder=holder)
+    guids = [str(pk) for pk in held.values_list("connection_id", flat=True)]
+    held.delete()
+    return guids
+
+
 class ChunkClaims:
-    def __init__(self, guids: list[str]) -> None:
-        # host:pid identifies a dead holder; the token keeps two chunks of one
-        # process (the foreground command, tests) from releasing each other's.
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    def __init__(self, guids: list[str], owner: str | None = None) -> None:
+        self.owner = owner or new_owner()
         candidates = list(Connection.objects.connected().of(guids).values_list("pk", flat=True))
         self._held_by_others = RefreshClaim.objects.filter(connection__in=candidates).exclude(
             holder=self.owner

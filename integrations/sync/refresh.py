@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, transaction
-from django_q.tasks import async_task
 
 from integrations.models import SyncRun
 from integrations.platform import get_client
@@ -35,8 +34,8 @@ from restaurants.storage import (
 )
 from restaurants.values import as_uuid
 
-from . import runs
-from .claims import ChunkClaims
+from . import chunk_state, recovery, runs
+from .claims import ChunkClaims, new_owner
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +53,7 @@ def enqueue_refresh(
     if not wanted:
         runs.finish(run.pk, total=0)
     for chunk in chunks(wanted):
-        async_task(
-            "integrations.tasks.refresh_chunk",
-            run.pk,
-            chunk,
-            task_name=f"refresh-{run.pk}-{chunk[0][:8]}",
-            group=f"sync-run-{run.pk}",
-        )
+        chunk_state.queue(run.pk, chunk)
     return run
 
 
@@ -94,10 +87,22 @@ def refresh_chunk(
     *,
     client: ToastClient | None = None,
     on_progress: Progress | None = None,
+    chunk_id: int | None = None,
 ) -> dict[str, int]:
-    """Refreshes `guids` for run `run_id` with a pool of threads; returns the outcome counts."""
+    """Refreshes `guids` for run `run_id` with a pool of threads; returns the outcome counts.
+
+    `chunk_id` is the queued chunk's row (chunk_state.py); without one (the command)
+    the chunk gets its row here."""
+    owner = new_owner()
+    if chunk_id is None:
+        chunk_id = chunk_state.begin(run_id, guids, owner)
+    elif not chunk_state.start(chunk_id, owner):
+        logger.info("Refresh chunk %s is not queued any more: nothing to do", chunk_id)
+        return {}
+    recovery.recover_lost_chunks()  # any worker notices lost work, at every chunk's start too
     runs.mark_running(run_id)
-    chunk = _Chunk(run_id, client or get_client(), on_progress, ChunkClaims(guids))
+    claims = ChunkClaims(guids, owner)
+    chunk = _Chunk(run_id, chunk_id, client or get_client(), on_progress, claims)
     pending = iter(guids)
     threads = [
         threading.Thread(target=chunk.work, args=(pending,), name=f"refresh-{run_id}-{n}")
@@ -107,7 +112,9 @@ def refresh_chunk(
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            while thread.is_alive():  # the heartbeat, while every request is slow too
+                thread.join(chunk_state.HEARTBEAT_SECONDS)
+                chunk.flush()
     finally:
         chunk.writer.close()  # every fetched restaurant is stored before its claim goes
         chunk.flush(force=True, last=True)
@@ -122,11 +129,13 @@ class _Chunk:
     def __init__(
         self,
         run_id: int,
+        chunk_id: int,
         client: ToastClient,
         on_progress: Progress | None,
         claims: ChunkClaims,
     ) -> None:
         self.run_id = run_id
+        self.chunk_id = chunk_id
         self.client = client
         self.on_progress = on_progress
         self.claims = claims
@@ -143,12 +152,13 @@ class _Chunk:
         self.totals: collections.Counter[str] = collections.Counter()
         self.flushed_at = time.monotonic()
         self.paused: errors.PlatformUnavailable | None = None
+        self.lost = False  # given up by the recovery sweep: another chunk does the rest
 
     def work(self, pending: Iterator[str]) -> None:
         try:
             while True:
                 with self.lock:
-                    guid = next(pending, None)
+                    guid = None if self.lost else next(pending, None)
                 if guid is None:
                     return
                 outcome = "skipped" if self.paused else refresh_one(self.client, guid, self)
@@ -174,20 +184,34 @@ class _Chunk:
         transaction (on SQLite, one turn at the write lock); the `last` one lets go
         of every claim of the chunk."""
         with self.lock:
+            if self.lost:
+                return
             if not force and time.monotonic() - self.flushed_at < FLUSH_EVERY_SECONDS:
                 return
             counts, self.unflushed = dict(self.unflushed), collections.Counter()
             done, self.done = self.done, []
             self.flushed_at = time.monotonic()
-        with transaction.atomic():
-            self.stamps.write()
-            if last:
-                self.claims.release_all()
-            else:
-                self.claims.release(done)
-            runs.add(self.run_id, counts)
+        try:
+            with transaction.atomic():
+                owner, count = self.claims.owner, sum(counts.values())
+                if not chunk_state.beat(self.chunk_id, owner, count, last=last):
+                    raise _Lost
+                self.stamps.write()
+                if last:
+                    self.claims.release_all()
+                else:
+                    self.claims.release(done)
+                runs.add(self.run_id, counts)
+        except _Lost:
+            self.lost = True
+            logger.warning("Refresh chunk %s was given up as lost; stopping", self.chunk_id)
+            return
         if self.on_progress:
             self.on_progress(counts)
+
+
+class _Lost(Exception):
+    """The chunk was queued again by the recovery sweep: this flush rolls back."""
 
 
 def refresh_one(client: ToastClient, guid: str, chunk: _Chunk) -> str | None:

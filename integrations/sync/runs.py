@@ -7,6 +7,8 @@ from django.utils import timezone
 from integrations.models import SyncRun
 from integrations.toast import errors
 
+from . import chunk_state
+
 
 def start(kind, trigger, *, total=0, requested_by=None, status=SyncRun.Status.QUEUED):
     return SyncRun.objects.create(
@@ -61,10 +63,16 @@ def sweep_abandoned():
     a queue that was down); their restaurants are whole, the next run picks them up."""
     idle = settings.Q_CLUSTER["retry"] + settings.Q_CLUSTER["timeout"]
     cutoff = timezone.now() - timezone.timedelta(seconds=idle)
-    return SyncRun.objects.filter(
-        status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING], progressed_at__lt=cutoff
-    ).update(
-        status=SyncRun.Status.FAILED,
-        finished_at=timezone.now(),
-        error=f"Abandoned: no progress for {idle // 60} minutes (worker stopped?).",
+    # A chunk with a heartbeat is slow, not abandoned (every request of it may be).
+    worked_on = chunk_state.alive().values("run_id")
+    return (
+        SyncRun.objects.filter(
+            status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING], progressed_at__lt=cutoff
+        )
+        .exclude(pk__in=worked_on)
+        .update(
+            status=SyncRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"Abandoned: no progress for {idle // 60} minutes (worker stopped?).",
+        )
     )

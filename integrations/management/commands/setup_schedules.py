@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django_q.models import Schedule
 
-SCHEDULES = {
+DAILY = 24 * 60
+# Each schedule's task, and its interval: in minutes, or the setting that gives it.
+SCHEDULES: dict[str, tuple[str, str | int]] = {
     "Partners poll (webhook safety net)": (
         "integrations.tasks.scheduled_poll",
         "TOAST_POLL_INTERVAL_MINUTES",
@@ -20,9 +22,10 @@ SCHEDULES = {
         "integrations.tasks.scheduled_discovery",
         "TOAST_DISCOVERY_INTERVAL_MINUTES",
     ),
-    "Prune old failures and webhook events": ("integrations.tasks.prune_history", None),
+    "Prune old failures and webhook events": ("integrations.tasks.prune_history", DAILY),
+    # A dead worker's chunk is noticed within two minutes: see sync/recovery.py.
+    "Recover the refresh work of lost workers": ("integrations.tasks.recover_lost_work", 1),
 }
-DAILY = 24 * 60
 
 
 class Command(BaseCommand):
@@ -30,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for name, (func, setting) in SCHEDULES.items():
-            minutes = getattr(settings, setting) if setting else DAILY
+            minutes = getattr(settings, setting) if isinstance(setting, str) else setting
             defaults = {
                 "func": func,
                 "schedule_type": Schedule.MINUTES,

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrations import token_store
 from integrations.models import SyncRun
-from integrations.sync import enqueue_discovery, runs
+from integrations.sync import enqueue_discovery, recovery
 from portal.serving import ensure_port_free, probe_url, wait_until_ready
 
 
@@ -95,9 +95,16 @@ class Command(BaseCommand):
 
     def _setup_sync(self, initial):
         call_command("setup_schedules", stdout=self.stdout)
-        if swept := runs.sweep_abandoned():
+        swept = recovery.sweep()
+        if swept.lost_chunks:
             self.stdout.write(
-                f"Marked {swept} sync run(s) left over from a stopped worker as failed."
+                f"Queued again {swept.requeued} restaurant(s) of {swept.lost_chunks} sync "
+                "task(s) a stopped worker left unfinished."
+            )
+        if swept.abandoned_runs:
+            self.stdout.write(
+                f"Marked {swept.abandoned_runs} sync run(s) left over from a stopped worker "
+                "as failed."
             )
         if initial:
             run = enqueue_discovery(trigger=SyncRun.Trigger.STARTUP)
