@@ -37,7 +37,7 @@ def dashboard(request):
             "now": now,
             "poll": PollState.objects.filter(pk=1).first(),
             "events": WebhookEvent.objects.all()[:RECENT],
-            "runs": SyncRun.objects.select_related("requested_by")[:RECENT],
+            "runs": SyncRun.objects.select_related("requested_by").with_losses()[:RECENT],
         },
     )
 

@@ -147,9 +147,17 @@ class SyncRunAdmin(ReadOnlyAdmin):
         "halted",
         "skipped",
         "source",
+        "losses",
     ]
     list_filter = ["kind", "trigger", "status", "source"]
     date_hierarchy = "started_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_losses()
+
+    @admin.display(description="Lost workers")
+    def losses(self, run):
+        return "; ".join(run.loss_reports())
 
     @admin.display(description="Progress")
     def progress(self, run):
