@@ -17,6 +17,7 @@ every chunk and at start-up, so a lost chunk is noticed within two minutes.
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,7 +63,7 @@ def _tasks_waiting() -> int:
     return broker.queue_size() + sum(stat.task_q_size for stat in Stat.get_all(broker))
 
 
-def _requeue(chunk: RefreshChunk, cutoff) -> bool:
+def _requeue(chunk: RefreshChunk, cutoff: datetime) -> bool:
     with transaction.atomic():
         # The conditional update lets one sweep alone recover a chunk, and not one
         # whose heartbeat came back meanwhile.

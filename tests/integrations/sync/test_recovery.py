@@ -2,11 +2,14 @@
 the rest again, on either broker (the suite runs on both)."""
 
 import socket
+import threading
 import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import connections
+from django.test import override_settings
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.tasks import async_task
@@ -79,8 +82,9 @@ def test_a_killed_cluster_costs_seconds_and_the_run_completes(toast, sim, settin
     lost = RefreshChunk.objects.filter(run=run, status="lost")
     assert lost.exists() and sum(chunk.requeued for chunk in lost) > 0
     reports = run.loss_reports()
-    host = socket.gethostname()
-    assert f"Worker lost on host {host}, " in reports[0] and "restaurants re-queued" in reports[0]
+    worker_lost = [report for report in reports if report.startswith("Worker lost")]
+    assert worker_lost[0].startswith(f"Worker lost on host {socket.gethostname()}, ")
+    assert worker_lost[0].endswith(" restaurants re-queued")
     page = staff_client.get("/").content.decode()
     assert all(report in page for report in reports)
     print(f"recovered and finished {recovered_in:.1f} s after the kill; {'; '.join(reports)}")
@@ -210,3 +214,29 @@ def test_a_slow_chunk_with_a_heartbeat_is_not_failed_as_abandoned():
     _chunk_elsewhere(run, [], beat_ago=timedelta(seconds=1))
     SyncRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
     assert runs.sweep_abandoned() == 0
+
+
+def test_a_chunk_given_up_while_alive_stops_and_counts_nothing_more(toast, sim):
+    polling.poll(toast, full=True)
+    guids = _connected()
+    control(sim, "PUT", "faults", json={"latency_ms": 500})  # a flush every second or two
+    run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF, total=len(guids))
+
+    def chunk():
+        try:
+            refresh.refresh_chunk(run.pk, guids, client=toast)
+        finally:
+            connections.close_all()  # this thread's own
+
+    worker = threading.Thread(target=chunk)
+    with override_settings(TOAST_SYNC_CONCURRENCY=1):
+        worker.start()
+        counted = RefreshChunk.objects.filter(run=run, status="running", done__gte=1)
+        assert _wait_for(counted.exists)
+        # What a sweep does when the heartbeat looked stopped (a long pause of the
+        # process, say): the rest is another chunk's now.
+        RefreshChunk.objects.filter(run=run).update(status=RefreshChunk.Status.LOST)
+        worker.join()
+    given_up = RefreshChunk.objects.get(run=run)
+    assert SyncRun.objects.get(pk=run.pk).done == given_up.done < len(guids)
+    assert len(stats(sim)["restaurant_requests"]) < len(guids)
