@@ -71,6 +71,18 @@ class DatabaseBudgets:
                 paused_until=until
             )
 
+    def prune_idle(self, now: float, window_seconds: int) -> int:
+        """Deletes the budgets nothing drew from in this long window nor in the last
+        second, and not paused: such a row counts as no row (the next request creates
+        it again), and one per restaurant ever refreshed adds up. Returns how many."""
+        idle = RateBudget.objects.filter(
+            window__lt=math.floor(now / window_seconds),
+            second__lt=math.floor(now) - 1,
+            paused_until__lte=now,
+        )
+        deleted, _ = idle.delete()
+        return deleted
+
     def _take(self, bucket, now, second, window, limits):
         late = int(now - second >= 1 - LATE_SECONDS)
         # Hand-written SQL: this runs before every request, and building the

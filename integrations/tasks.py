@@ -2,12 +2,15 @@
 
 import datetime
 import logging
+import time
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from restaurants.models import Connection
 
+from .budgets import DatabaseBudgets
 from .models import ApiFailure, SyncRun, WebhookEvent
 from .sync import discovery, enqueue_refresh, lifecycle, polling, recovery, refresh, runs
 
@@ -83,11 +86,23 @@ def process_webhook_event(event_id: int) -> None:
 
 
 def prune_history() -> None:
-    """Drops failure and webhook rows older than the retention period."""
-    cutoff = timezone.now() - datetime.timedelta(days=RETENTION_DAYS)
+    """Drops failure and webhook rows older than the retention period, ended sync runs
+    older than theirs (`SYNC_RUN_RETENTION_DAYS`) and idle rate-limit budgets."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(days=RETENTION_DAYS)
     failures, _ = ApiFailure.objects.filter(occurred_at__lt=cutoff).delete()
     events, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
-    logger.info("Pruned %d API failures and %d webhook events", failures, events)
+    old_runs = now - datetime.timedelta(days=settings.SYNC_RUN_RETENTION_DAYS)
+    ended = SyncRun.objects.filter(status__in=[SyncRun.Status.FINISHED, SyncRun.Status.FAILED])
+    synced, _ = ended.filter(started_at__lt=old_runs).delete()  # with their chunks
+    budgets = DatabaseBudgets().prune_idle(time.time(), settings.TOAST_RATE_LIMIT_WINDOW_SECONDS)
+    logger.info(
+        "Pruned %d API failures, %d webhook events, %d rows of old sync runs, %d idle budgets",
+        failures,
+        events,
+        synced,
+        budgets,
+    )
 
 
 def _mark(event: WebhookEvent, status: str, *, error: str = "", outcome: str = "") -> None:

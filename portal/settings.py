@@ -282,6 +282,8 @@ TOAST_SYNC_CHUNK_SIZE = env.int("TOAST_SYNC_CHUNK_SIZE", default=1000)
 # A refresh chunk with no heartbeat for this long lost its worker: its rest is queued
 # again (sync/recovery.py). Its heartbeat comes every 5 s or more often.
 TOAST_SYNC_LOST_AFTER_SECONDS = env.int("TOAST_SYNC_LOST_AFTER_SECONDS", default=30)
+# Finished and failed sync runs are deleted this long after they started (daily).
+SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=90)
 TOAST_POLL_INTERVAL_MINUTES = env.int("TOAST_POLL_INTERVAL_MINUTES", default=360)
 TOAST_REFRESH_INTERVAL_MINUTES = env.int("TOAST_REFRESH_INTERVAL_MINUTES", default=1440)
 TOAST_DISCOVERY_INTERVAL_MINUTES = env.int("TOAST_DISCOVERY_INTERVAL_MINUTES", default=1440)
