@@ -36,6 +36,8 @@ def variables(request):
         "POLL_INTERVAL": duration(settings.TOAST_POLL_INTERVAL_MINUTES),
         "REFRESH_INTERVAL": duration(settings.TOAST_REFRESH_INTERVAL_MINUTES),
         "DISCOVERY_INTERVAL": duration(settings.TOAST_DISCOVERY_INTERVAL_MINUTES),
+        "LOST_AFTER": settings.TOAST_SYNC_LOST_AFTER_SECONDS,
+        "SYNC_RUN_RETENTION_DAYS": settings.SYNC_RUN_RETENTION_DAYS,
         "STALE_AFTER": duration(settings.TOAST_STALE_AFTER_HOURS * 60),
         "STATUS_LINK_MAX_AGE_DAYS": settings.STATUS_LINK_MAX_AGE_DAYS,
         "HALT_THRESHOLD": settings.TOAST_HALT_THRESHOLD,
