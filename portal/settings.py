@@ -353,5 +353,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+        # django-axes announces its version at INFO in every process that starts
+        # (each worker, each command); its lockout lines come from other loggers.
+        "axes.apps": {"level": "WARNING"},
     },
 }

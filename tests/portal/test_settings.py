@@ -46,6 +46,14 @@ def test_without_credentials_the_portal_uses_the_simulator_with_derived_secrets(
     assert settings.TOAST_CLIENT_SECRET != settings.TOAST_WEBHOOK_SECRET
 
 
+def test_a_command_logs_no_axes_version_banner():
+    """django-axes logged "AXES: BEGIN version ..." at INFO in every process."""
+    result = manage("check")
+
+    assert result.returncode == 0, result.stderr
+    assert "AXES" not in result.stdout + result.stderr
+
+
 def test_one_migrate_creates_the_sqlite_budgets_file_beside_the_database(tmp_path):
     database = tmp_path / "portal.sqlite3"
     result = manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{database}")
@@ -64,6 +72,13 @@ def test_one_migrate_creates_the_sqlite_budgets_file_beside_the_database(tmp_pat
     assert "integrations_ratebudget" not in tables["portal.sqlite3"]
     assert "restaurants_restaurant" in tables["portal.sqlite3"]
     assert "restaurants_restaurant" not in tables["budgets-portal.sqlite3"]
+    # Each database's part of the output says which one it is, also on a rerun.
+    again = manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{database}")
+    for output in (result.stdout, again.stdout):
+        assert output.index("Database 'default' (portal.sqlite3):") < output.index(
+            "Database 'budgets' (budgets-portal.sqlite3):"
+        )
+    assert again.stdout.count("No migrations to apply.") == 2
 
 
 # What the portal reads from the environment: `env.int("NAME", ...)` and the like in

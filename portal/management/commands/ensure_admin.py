@@ -6,12 +6,21 @@ reset with `manage.py changepassword`.
 
 import os
 import secrets
+import string
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 # Written into .env by earlier versions; no longer read, and better deleted.
 OBSOLETE_PASSWORD_SETTING = "DJANGO_SUPERUSER_PASSWORD"
+# Letters and digits only: token_urlsafe's "-" and "_" made passwords that began
+# with "-" (read as an option when pasted after a command) or broke a double-click.
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
+PASSWORD_LENGTH = 20  # about 119 bits
+
+
+def new_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
 class Command(BaseCommand):
@@ -37,7 +46,7 @@ class Command(BaseCommand):
                 f"python manage.py changepassword {username})."
             )
             return
-        password = secrets.token_urlsafe(12)
+        password = new_password()
         users.create_superuser(username=username, password=password)
         self.stdout.write(
             self.style.SUCCESS(f"Created the admin user: {username} / {password}")
