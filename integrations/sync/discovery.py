@@ -32,12 +32,17 @@ def run_discovery(run_id, *, client=None, then_refresh=True):
     except errors.ToastError as exc:
         runs.finish_failed(run_id, exc)
     else:
-        runs.finish(run_id, total=len(changes) + len(prospects))
-        logger.info("Discovery: %d changes, %d new prospects", len(changes), len(prospects))
+        runs.finish(run_id, total=len(changes) + len(prospects), changed=len(changes))
+        logger.info("Discovery: %s", summary(len(changes), len(prospects)))
     if not then_refresh:
         return None
     connected = Connection.objects.connected().values_list("restaurant_id", flat=True)
     return enqueue_refresh(connected, trigger=run.trigger, requested_by=run.requested_by)
+
+
+def summary(changes: int, prospects: int) -> str:
+    """What a discovery found, in the words of its log line and of sync_restaurants."""
+    return f"{changes} connection changes, {prospects} new prospects"
 
 
 def discover_groups(client):

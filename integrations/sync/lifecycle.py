@@ -143,9 +143,14 @@ def apply_partner_record(record, *, moment: Moment, removed=False) -> Change:
         if held is not None and moment <= held:
             return _stale(str(guid), moment, held, removed)
         kind = _transition(connection, removed)
+        # Every full read (each discovery) lists every connection again: the same
+        # record only moves the connection on to this moment.
+        same = kind == UPDATED and _same(connection, fields)
         for name, value in {**fields, **_stamp(moment)}.items():
             setattr(connection, name, value)
         connection.save()
+        if same:
+            return Change(str(guid), UNCHANGED)
     logger.info("Connection %s %s", guid, kind)
     return Change(str(guid), kind)
 
@@ -270,3 +275,7 @@ def _instant(record, name):
     if millis is not None:
         raise RecordError(f"{name}: {str(millis)[:40]!r} is not epoch milliseconds")
     return None
+
+
+def _same(connection, fields):
+    return all(getattr(connection, name) == value for name, value in fields.items())

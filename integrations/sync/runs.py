@@ -38,15 +38,16 @@ def add(run_id, counts):
     ).update(status=SyncRun.Status.FINISHED, finished_at=timezone.now())
 
 
-def finish(run_id, *, total=None, error=""):
-    """Ends a run that does not count items one by one (a poll, a discovery)."""
+def finish(run_id, *, total=None, changed=None, error=""):
+    """Ends a run that does not count items one by one (a poll, a discovery); `changed`
+    defaults to `total`."""
     fields = {
         "status": SyncRun.Status.FAILED if error else SyncRun.Status.FINISHED,
         "finished_at": timezone.now(),
         "error": error[:4000],
     }
     if total is not None:
-        fields.update(total=total, done=total)
+        fields.update(total=total, done=total, changed=total if changed is None else changed)
     SyncRun.objects.filter(pk=run_id).update(**fields)
 
 

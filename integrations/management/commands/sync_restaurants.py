@@ -56,7 +56,8 @@ class Command(BaseCommand):
         via = (
             f" (listed by {run.source} after {run.fallback_reason})" if run.fallback_reason else ""
         )
-        self.stdout.write(f"Discovery: {run.total} connection changes and new prospects{via}.")
+        summary = discovery.summary(run.changed, run.total - run.changed)
+        self.stdout.write(f"Discovery: {summary}{via}.")
         return ""
 
     def _guids(self, all, guids):

@@ -1,6 +1,7 @@
 """`manage.py sync_restaurants`: the support tool that syncs in the foreground or queues."""
 
 import io
+import logging
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -26,6 +27,24 @@ def test_discover_and_sync_all_in_the_foreground(toast, sim):
     assert f"{connected} changed" in output
     assert Restaurant.objects.exclude(content_sha256="").count() == connected
     assert SyncRun.objects.get(kind="refresh").status == SyncRun.Status.FINISHED
+
+
+def test_discovery_figures_agree_with_its_log_and_a_rerun_changes_nothing(toast, sim, caplog):
+    """It printed "37 connection changes and new prospects" while the log said 0
+    prospects; and every full read logged each connection as updated."""
+    caplog.set_level(logging.INFO)
+    first = _run("--discover")
+    connections, prospects = Connection.objects.count(), Restaurant.objects.prospects().count()
+    summary = f"Discovery: {connections} connection changes, {prospects} new prospects"
+    assert connections > 0 and prospects > 0
+    assert summary in first and summary in caplog.text
+    caplog.clear()
+
+    second = _run("--discover")
+
+    assert "Discovery: 0 connection changes, 0 new prospects" in second
+    assert "Discovery: 0 connection changes, 0 new prospects" in caplog.text
+    assert [r.message for r in caplog.records if r.name == "integrations.sync.lifecycle"] == []
 
 
 def test_one_restaurant_by_guid(toast, sim):
