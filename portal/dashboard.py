@@ -1,5 +1,6 @@
 """The staff dashboard at `/`: the state of onboarding and of the platform link, at a glance."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,6 +29,7 @@ def dashboard(request):
         "portal/dashboard.html",
         {
             "counts": Restaurant.objects.figures(now),
+            "stale_hours": settings.TOAST_STALE_AFTER_HOURS,
             "halts": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED)[:RECENT],
             "failing": RequestHalt.objects.filter(status=RequestHalt.Status.FAILING).count(),
             "halted": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED).count(),

@@ -15,7 +15,6 @@ from restaurants import onboarding
 from restaurants.models import (
     Restaurant,
     RestaurantQuerySet,
-    not_fetched_since,
     stale_cutoff,
 )
 from restaurants.values import as_uuid
@@ -34,7 +33,7 @@ SORTS = {
 STATUSES = [("connected", "Connected"), ("removed", "Removed"), ("prospect", "Prospect")]
 FRESHNESS = [
     ("fresh", "Fresh"),
-    ("stale", "Stale (not fetched in time)"),
+    ("stale", "Stale (connected, not fetched in time)"),
     ("never", "Never fetched"),
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -98,8 +97,8 @@ def _freshness(queryset: RestaurantQuerySet, freshness: str | None) -> Restauran
     cutoff = stale_cutoff()
     if freshness == "fresh":
         return queryset.filter(last_fetched_at__gte=cutoff)
-    if freshness == "stale":  # of any restaurant; the dashboard adds status=connected
-        return queryset.filter(not_fetched_since(cutoff))
+    if freshness == "stale":  # the dashboard's figure: connected restaurants only
+        return queryset.stale()
     if freshness == "never":
         return queryset.filter(last_fetched_at__isnull=True)
     return queryset

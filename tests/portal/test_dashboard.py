@@ -112,6 +112,10 @@ def test_each_figure_matches_the_list_it_links_to(staff_client, full):
         figures = Restaurant.objects.figures()
     assert len(captured) == 1
     assert figures == dict(connected=2, prospects=1, removed=1, stale=1, errors=1)
+    # The list's own Stale filter, chosen from its form, finds the same restaurants
+    # (it counted the never-fetched prospect too).
+    listed = staff_client.get("/restaurants/?freshness=stale").context["page"].object_list
+    assert [restaurant.name for restaurant in listed] == ["Old"]
 
 
 def test_dashboard_query_count_is_fixed(staff_client, full):

@@ -40,7 +40,8 @@ def mix(full):
         ("status=removed", ["Gone Diner"]),
         ("status=prospect", ["Prospect Pizza"]),
         ("tz=America/Chicago", ["Zebra Grill"]),
-        ("freshness=stale", ["Old Data Cafe", "Prospect Pizza"]),
+        # Connected only, as the dashboard counts: a prospect is never fetched, not stale.
+        ("freshness=stale", ["Old Data Cafe"]),
         ("status=connected&freshness=stale", ["Old Data Cafe"]),
         ("freshness=fresh", ["Café Ünïcode — 東京ラーメン", "Zebra Grill", "Gone Diner"]),
         ("freshness=never", ["Prospect Pizza"]),
