@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import dashboard
+from portal.favicon import favicon
 from portal.health import health
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon),
     path("", dashboard.dashboard, name="dashboard"),
     path("sync-runs/progress.json", dashboard.sync_progress, name="sync-progress"),
     path("docs/", include("portal.docs.urls")),

@@ -100,6 +100,20 @@ def test_static_files_are_served_compressed_under_hashed_names(portal):
     assert ".card" in response.text
 
 
+def test_the_favicon_is_linked_and_answered_at_favicon_ico(portal):
+    """A browser's first visit asked /favicon.ico, and each miss was a 404 WARNING."""
+    url, _ = portal
+    page = requests.get(f"{url}/accounts/login/", timeout=10).text
+    linked = re.search(r'<link rel="icon" href="(/static/favicon\.[0-9a-f]{12}\.svg)"', page)[1]
+
+    response = requests.get(f"{url}/favicon.ico", timeout=10)
+
+    assert response.status_code == 200
+    assert response.url == f"{url}{linked}"
+    assert response.headers["Content-Type"] == "image/svg+xml"
+    assert response.text.startswith("<svg")
+
+
 def test_a_port_in_use_stops_it_at_once_naming_the_setting(tmp_path):
     with listening_socket() as taken:
         port = taken.getsockname()[1]
