@@ -1,14 +1,19 @@
 """Refresh restaurants now, in the foreground with a progress bar, or on the queue."""
 
+import collections
+import shutil
 import sys
+import threading
+import time
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from integrations.models import SyncRun
 from integrations.sync import discovery, enqueue_discovery, enqueue_refresh, refresh, runs
 from restaurants.models import Connection
 
-BAR_WIDTH = 40
+MAX_WIDTH = 100  # columns of the bar's line, on a wider terminal too
 
 
 class Command(BaseCommand):
@@ -87,20 +92,43 @@ class Command(BaseCommand):
 
 
 class ProgressBar:
-    """A one-line terminal progress bar; plain lines when the output is not a terminal."""
+    """A one-line terminal progress bar: tqdm's percentage, rate and time left, with the
+    failures so far. Nothing when the output is not a terminal (the summary says it all).
 
-    def __init__(self, total, out):
-        self.total, self.done, self.out = total, 0, out
+    The chunk's threads report at once, and a report can be empty (the last flush):
+    a lock keeps their frames whole, and a frame equal to the last is not printed again.
+    """
+
+    def __init__(self, total: int, out, clock=time.monotonic):
+        self.total, self.out, self.clock = total, out, clock
+        self.started = clock()
+        self.counts = collections.Counter()
         self.tty = hasattr(out, "isatty") and out.isatty()
+        self.shown = ""
+        self.lock = threading.Lock()
 
-    def add(self, counts):
-        self.done += sum(counts.values())
-        if self.tty:
-            filled = BAR_WIDTH * self.done // max(self.total, 1)
-            bar = "█" * filled + "·" * (BAR_WIDTH - filled)
-            self.out.write(f"\r{bar} {self.done}/{self.total}", ending="")
-            self.out.flush()
+    def add(self, counts: dict[str, int]) -> None:
+        with self.lock:
+            self.counts.update(counts)
+            frame = self.frame()
+            if self.tty and frame != self.shown:
+                self.out.write(f"\r{frame}", ending="")
+                self.out.flush()
+                self.shown = frame
 
-    def close(self):
-        if self.tty:
-            self.out.write("")
+    def frame(self) -> str:
+        failures = f"failed={self.counts['failed']}"
+        if self.counts["halted"]:
+            failures += f", halted={self.counts['halted']}"
+        return tqdm.format_meter(
+            sum(self.counts.values()),
+            self.total,
+            self.clock() - self.started,
+            ncols=min(shutil.get_terminal_size().columns, MAX_WIDTH),
+            unit=" restaurants",
+            postfix=failures,
+        )
+
+    def close(self) -> None:
+        if self.shown:
+            self.out.write("")  # ends the bar's line

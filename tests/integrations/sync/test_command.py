@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -45,6 +46,35 @@ def test_discovery_figures_agree_with_its_log_and_a_rerun_changes_nothing(toast,
     assert "Discovery: 0 connection changes, 0 new prospects" in second
     assert "Discovery: 0 connection changes, 0 new prospects" in caplog.text
     assert [r.message for r in caplog.records if r.name == "integrations.sync.lifecycle"] == []
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+FRAME = re.compile(
+    r"(?P<percent>\d+)%\|[^|]*\| (?P<done>\d+)/(?P<total>\d+) "
+    r"\[\d\d:\d\d<(\d\d:\d\d|\?), +([\d.]+|\?) restaurants/s, failed=(?P<failed>\d+)\]"
+)
+
+
+def test_on_a_terminal_the_bar_shows_percentage_rate_time_left_and_failures(toast, sim):
+    _run("--discover")
+    guids = [str(guid) for guid in Connection.objects.values_list("pk", flat=True)]
+    control(sim, "POST", f"restaurants/{guids[0]}/remove")  # 403 from now on: a failure
+    terminal = Terminal()
+
+    with pytest.raises(SystemExit):  # a failed restaurant: exit status 1
+        call_command("sync_restaurants", "--guid", *guids, stdout=terminal)
+
+    bar, summary = terminal.getvalue().rsplit("\n", 2)[:2]
+    frames = bar.split("\r")[1:]
+    assert frames and all(FRAME.fullmatch(frame.strip()) for frame in frames), frames
+    assert len(frames) == len(set(frames))  # no frame printed twice
+    last = FRAME.fullmatch(frames[-1].strip())
+    assert last["percent"] == "100" and last["done"] == last["total"] == str(len(guids))
+    assert last["failed"] == "1" and "1 failed" in summary
 
 
 def test_one_restaurant_by_guid(toast, sim):
