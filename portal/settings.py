@@ -238,6 +238,12 @@ TOAST_CLIENT_SECRET = env("TOAST_CLIENT_SECRET", default="")
 TOAST_USE_SIMULATOR = not (TOAST_CLIENT_ID and TOAST_CLIENT_SECRET)
 SIMULATOR_HOST = env("SIMULATOR_HOST", default="127.0.0.1")
 SIMULATOR_PORT = env.int("SIMULATOR_PORT", default=8765)
+# The simulated world (restaurants, connections) that `make run` keeps across
+# restarts: beside the SQLite database it was synced into, else in the project.
+_beside = DATABASES["budgets"]["NAME"] if "budgets" in DATABASES else BASE_DIR / "db.sqlite3"
+SIMULATOR_STATE_FILE = env(
+    "SIMULATOR_STATE_FILE", default=str(Path(_beside).with_name("simulator-state.json"))
+)
 
 
 def _derived_secret(purpose):

@@ -61,7 +61,7 @@ def connected_guids(sim, include_archived=False):
     return [
         row["guid"]
         for row in control(sim, "GET", "restaurants")
-        if row["connected"] and not row["removed"] and (include_archived or not row["archived"])
+        if row["access"] == "connected" and (include_archived or not row["archived"])
     ]
 
 

@@ -100,6 +100,8 @@ class SimulatorConfig:
     published: Published = field(default_factory=Published)
     # Echoed by GET /_simulator/instance, so whoever started it knows it reached this one.
     instance: str = ""
+    # Where the world is kept across restarts (state_file.py); None: a new one each start.
+    state_file: str | None = None
 
 
 def _known(cls, data, what):

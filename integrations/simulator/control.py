@@ -1,8 +1,11 @@
 """The loopback-only control interface: change the world while it runs, inject faults,
 send partner webhooks, read counters. Never rate-limited, never faulted."""
 
+import dataclasses
+import functools
 import json
 import re
+from collections.abc import Callable
 
 from . import api
 from .config import Faults, Published
@@ -42,15 +45,19 @@ def handle(sim, method, path, body):
     except ValueError:
         return api.error(400, "The body must be JSON")
     match = RESTAURANT_ACTION.match(route)
-    if match and method == "POST":
-        return _restaurant_action(sim, match["guid"], match["action"])
-    handler = ROUTES.get((method, route))
-    if handler is None:
-        return api.error(404, f"No control endpoint {method} {path}")
+    if match:
+        route = f"restaurants/{{guid}}/{match['action']}"
+    endpoint = _BY_ROUTE.get((method, route))
+    if endpoint is None:
+        return api.error(404, f"No control endpoint {method} {path} (GET {PREFIX} lists them)")
     try:
-        return handler(sim, data)
+        return endpoint.handler(sim, data, **({"guid": match["guid"]} if match else {}))
     except (TypeError, ValueError, KeyError) as exc:
         return api.error(400, f"Bad control request: {exc}")
+
+
+def _index(sim, data):
+    return api.Answer(200, {"endpoints": [endpoint.as_json() for endpoint in ENDPOINTS]})
 
 
 def _stats(sim, data):
@@ -112,14 +119,12 @@ def _bad_signature(sim, data):
     return api.Answer(200, {"event": event, "status": status})
 
 
-def _restaurant_action(sim, guid, action):
+def _restaurant_action(sim, data, guid, action):
     world = sim.world
     if guid not in world.restaurants:
         return api.error(404, f"No restaurant {guid}")
     if action == "change":
         return api.Answer(200, {"guid": guid, "changed": world.change(guid)})
-    if action not in EVENTS:
-        return api.error(404, f"No action {action}")
     if action != "connect" and guid not in world.connections:
         return api.error(409, f"Restaurant {guid} never connected")
     connection = getattr(world, action)(guid)
@@ -135,17 +140,123 @@ def _notify(sim, event_type, connection):
     return api.Answer(200, {"guid": connection.restaurant_guid, "event": event, "status": status})
 
 
-ROUTES = {
-    ("GET", "instance"): _instance,
-    ("GET", "stats"): _stats,
-    ("POST", "stats/reset"): _reset_stats,
-    ("GET", "faults"): _get_faults,
-    ("PUT", "faults"): _put_faults,
-    ("GET", "published"): _get_published,
-    ("PUT", "published"): _put_published,
-    ("POST", "tokens/revoke"): _revoke,
-    ("GET", "restaurants"): _restaurants,
-    ("POST", "restaurants"): _create,
-    ("POST", "webhooks/resend"): _resend,
-    ("POST", "webhooks/bad-signature"): _bad_signature,
-}
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # under PREFIX; {guid} is a restaurant's GUID
+    does: str
+    handler: Callable[..., api.Answer]
+
+    def as_json(self):
+        return {"method": self.method, "path": PREFIX + self.path, "does": self.does}
+
+
+def _names(options):
+    return ", ".join(option.name for option in dataclasses.fields(options))
+
+
+def _action(action):
+    return functools.partial(_restaurant_action, action=action)
+
+
+# Every endpoint, in the order GET /_simulator/ and the docs page list them.
+ENDPOINTS = [
+    Endpoint("GET", "", "This list of endpoints.", _index),
+    Endpoint(
+        "GET",
+        "restaurants",
+        "Every restaurant: guid, managementGroupGuid, access (connected; removed: "
+        "connected once, access since removed; never: a prospect) and archived.",
+        _restaurants,
+    ),
+    Endpoint(
+        "POST",
+        "restaurants",
+        'A new restaurant that connects at once (body {"group": GUID}, optional); '
+        "sends partner_added.",
+        _create,
+    ),
+    Endpoint(
+        "POST",
+        "restaurants/{guid}/connect",
+        "Connects the restaurant (again); sends partner_added.",
+        _action("connect"),
+    ),
+    Endpoint(
+        "POST",
+        "restaurants/{guid}/update",
+        "Changes its partner record (external reference); sends partner_updated.",
+        _action("update"),
+    ),
+    Endpoint(
+        "POST",
+        "restaurants/{guid}/remove",
+        "Removes the integration's access; sends partner_removed.",
+        _action("remove"),
+    ),
+    Endpoint(
+        "POST",
+        "restaurants/{guid}/change",
+        "Changes its configuration (hours, payments, prep times or online ordering); "
+        "no webhook: the next refresh finds it.",
+        _action("change"),
+    ),
+    Endpoint(
+        "POST",
+        "webhooks/resend",
+        'Delivers a webhook event again (body {"guid": EVENT}; default the last one).',
+        _resend,
+    ),
+    Endpoint(
+        "POST",
+        "webhooks/bad-signature",
+        "Sends a partner_updated event with a wrong signature.",
+        _bad_signature,
+    ),
+    Endpoint(
+        "POST",
+        "tokens/revoke",
+        "Revokes every access token: the next call gets 401, as after a platform restart.",
+        _revoke,
+    ),
+    Endpoint(
+        "GET",
+        "faults",
+        "The fault injection in force (every field off by default).",
+        _get_faults,
+    ),
+    Endpoint(
+        "PUT",
+        "faults",
+        f"Replaces it, with any of {_names(Faults)} (outages as ISO instants, "
+        "endpoint_status as {path template: status}); {} turns every fault off.",
+        _put_faults,
+    ),
+    Endpoint(
+        "GET",
+        "published",
+        "Which shapes of the platform's published material it serves (all off by default).",
+        _get_published,
+    ),
+    Endpoint(
+        "PUT",
+        "published",
+        f"Replaces them, with any of {_names(Published)}.",
+        _put_published,
+    ),
+    Endpoint(
+        "GET",
+        "stats",
+        "Counters: logins, requests per endpoint and per status, rate-limited answers, "
+        "requests per restaurant, webhooks sent.",
+        _stats,
+    ),
+    Endpoint("POST", "stats/reset", "Sets the counters to zero.", _reset_stats),
+    Endpoint(
+        "GET",
+        "instance",
+        "The instance value it was started with (run_portal's readiness probe).",
+        _instance,
+    ),
+]
+_BY_ROUTE = {(endpoint.method, endpoint.path): endpoint for endpoint in ENDPOINTS}

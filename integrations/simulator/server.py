@@ -6,11 +6,12 @@ import http.server
 import ipaddress
 import json
 import threading
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 
-from . import api, control
+from . import api, control, state_file
 from .config import SimulatorConfig
 from .faults import FaultInjector
 from .limits import RateLimits
@@ -28,7 +29,7 @@ class Simulator:
         cfg = self.config
         self.client_id = cfg.client_id or settings.TOAST_CLIENT_ID
         self.client_secret = cfg.client_secret or settings.TOAST_CLIENT_SECRET
-        self.world = World.generate(cfg.seed, cfg.restaurants, cfg.groups)
+        self.world, self.restored = _world(cfg)
         self.faults = FaultInjector(cfg.faults, cfg.seed)
         self.limits = RateLimits(cfg.rate_per_second, cfg.rate_per_window, cfg.rate_window_seconds)
         self.tokens = TokenIssuer()
@@ -188,6 +189,15 @@ class Simulator:
         if restaurant not in members:
             return api.error(403, "The restaurant in the header is not in this group")
         return api.Answer(200, [{"guid": guid} for guid in members])
+
+
+def _world(cfg):
+    """The world kept in the state file, else a new one; and whether it was kept."""
+    kept = state_file.load(Path(cfg.state_file)) if cfg.state_file else None
+    world = kept or World.generate(cfg.seed, cfg.restaurants, cfg.groups)
+    if cfg.state_file:
+        state_file.keep(world, Path(cfg.state_file))
+    return world, kept is not None
 
 
 def _bearer(headers):

@@ -5,6 +5,7 @@ restaurant's JSON is serialised once and kept until the restaurant changes,
 so serving stays cheap.
 """
 
+import dataclasses
 import datetime
 import json
 import random
@@ -16,6 +17,9 @@ from . import captured, catalog
 PROSPECT_SHARE = 0.12  # in a connected group, never connected the integration
 REMOVED_SHARE = 0.05
 ARCHIVED_SHARE = 0.04
+# The control interface's `access` of a restaurant: connected now, connected once
+# and since removed, or never connected (a prospect of a connected group).
+CONNECTED, REMOVED, NEVER = ACCESS = ("connected", "removed", "never")
 
 
 @dataclass
@@ -81,6 +85,7 @@ class World:
     def __post_init__(self):
         self.rng = random.Random(self.seed * 7919 + 1)
         self._bytes = {}
+        self.on_change = None  # called with the world, under its lock, after each change
 
     @classmethod
     def generate(cls, seed, restaurants, groups):
@@ -117,6 +122,33 @@ class World:
             external_group_ref=f"group-{list(self.groups).index(connection_group) + 1}",
         )
 
+    def state(self):
+        """Everything that makes this world, as JSON data (state_file.py keeps it)."""
+        with self.lock:
+            version, internal, gauss = self.rng.getstate()
+            return {
+                "seed": self.seed,
+                "rng": [version, list(internal), gauss],
+                "restaurants": self.restaurants,
+                "groups": self.groups,
+                "connections": {g: dataclasses.asdict(c) for g, c in self.connections.items()},
+            }
+
+    @classmethod
+    def from_state(cls, data):
+        world = cls(data["seed"])
+        world.restaurants = data["restaurants"]
+        world.groups = data["groups"]
+        world.connections = {g: Connection(**c) for g, c in data["connections"].items()}
+        version, internal, gauss = data["rng"]
+        # Where it left off: a restaurant created after a restart gets a new GUID.
+        world.rng.setstate((version, tuple(internal), gauss))
+        return world
+
+    def _changed(self):
+        if self.on_change:
+            self.on_change(self)
+
     # Reads -------------------------------------------------------------------
     def info_bytes(self, guid, captured_shape=False):
         """The restaurant's `RestaurantInfo` as the API answers it; with `captured_shape`
@@ -152,12 +184,18 @@ class World:
                 {
                     "guid": guid,
                     "managementGroupGuid": info["general"]["managementGroupGuid"],
-                    "connected": guid in self.connections,
-                    "removed": guid in self.connections and not self.connections[guid].connected,
+                    "access": self.access(guid),
                     "archived": bool(info["general"]["archived"]),
                 }
                 for guid, info in self.restaurants.items()
             ]
+
+    def access(self, guid):
+        """The integration's access to the restaurant, one of ACCESS."""
+        connection = self.connections.get(guid)
+        if connection is None:
+            return NEVER
+        return CONNECTED if connection.connected else REMOVED
 
     # Changes -----------------------------------------------------------------
     def create(self, group=None):
@@ -187,6 +225,7 @@ class World:
                 )
             connection.connected = True
             connection.modified_ms = connection.added_ms = _now_ms()
+            self._changed()
             return connection
 
     def update(self, guid):
@@ -197,6 +236,7 @@ class World:
                 f"store-{connection.number:05d}-r{connection.revision}"
             )
             connection.modified_ms = _now_ms()
+            self._changed()
             return connection
 
     def remove(self, guid):
@@ -204,6 +244,7 @@ class World:
             connection = self.connections[guid]
             connection.connected = False
             connection.modified_ms = _now_ms()
+            self._changed()
             return connection
 
     def change(self, guid):
@@ -211,6 +252,7 @@ class World:
             what = catalog.change(self.rng, self.restaurants[guid])
             for shaped in (False, True):
                 self._bytes.pop((guid, shaped), None)
+            self._changed()
             return what
 
 

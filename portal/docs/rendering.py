@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template import engines
 from django.utils.safestring import mark_safe
 
+from integrations.simulator import control
 from portal.context_processors import portal
 
 EXTENSIONS = ["toc", "attr_list", "def_list", "tables", "admonition", "sane_lists", "fenced_code"]
@@ -45,6 +46,8 @@ def variables(request):
         "Q_WORKERS": settings.Q_CLUSTER["workers"],
         "SIGN_IN_FAILURE_LIMIT": settings.AXES_FAILURE_LIMIT,
         "SIGN_IN_COOLOFF": duration(int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)),
+        # The simulator page's table is the one GET /_simulator/ answers.
+        "SIMULATOR_ENDPOINTS": [endpoint.as_json() for endpoint in control.ENDPOINTS],
     }
 
 

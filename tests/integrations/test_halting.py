@@ -65,7 +65,7 @@ def test_a_different_failure_starts_the_count_again(toast, sim, settings):
 def test_removed_restaurant_is_refused_without_a_request(toast, sim):
     from restaurants.models import Connection, Restaurant
 
-    guid = next(r["guid"] for r in control(sim, "GET", "restaurants") if r["connected"])
+    guid = next(r["guid"] for r in control(sim, "GET", "restaurants") if r["access"] == "connected")
     restaurant = Restaurant.objects.create(guid=guid)
     Connection.objects.create(restaurant=restaurant, status=Connection.Status.REMOVED)
     with pytest.raises(errors.RestaurantRemoved, match="removed the integration"):

@@ -54,6 +54,15 @@ def test_a_command_logs_no_axes_version_banner():
     assert "AXES" not in result.stdout + result.stderr
 
 
+def test_make_run_keeps_the_simulators_world_beside_the_database(tmp_path):
+    database = tmp_path / "portal.sqlite3"
+    show = "from django.conf import settings; print(settings.SIMULATOR_STATE_FILE)"
+
+    result = manage("shell", "--no-imports", "-c", show, DATABASE_URL=f"sqlite:///{database}")
+
+    assert result.stdout.strip() == str(tmp_path / "simulator-state.json"), result.stderr
+
+
 def test_one_migrate_creates_the_sqlite_budgets_file_beside_the_database(tmp_path):
     database = tmp_path / "portal.sqlite3"
     result = manage("migrate", "--noinput", DATABASE_URL=f"sqlite:///{database}")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrations.simulator import Faults, Published, Simulator, SimulatorConfig
 from integrations.simulator.faults import MALFORMED_KINDS
+from integrations.simulator.state_file import StateFileError
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         add("--rate-window-seconds", type=int, default=900)
         add("--rate-limit-by", default="API", help="X-Toast-RateLimit-By on every answer.")
         add("--instance", default="", help="Echoed by GET /_simulator/instance.")
+        add(
+            "--state-file",
+            help="Keep the world (restaurants, connections) in this file across restarts "
+            "(`make run`: SIMULATOR_STATE_FILE). Without it each start makes a new world.",
+        )
         faults = parser.add_argument_group("fault injection")
         faults.add_argument("--error-rate", type=float, default=0.0, help="Share of 5xx answers.")
         faults.add_argument("--error-status", type=int, default=503)
@@ -66,7 +72,10 @@ class Command(BaseCommand):
                 published.add_argument(flag, type=option.type, default=option.default)
 
     def handle(self, *args, **options):
-        simulator = Simulator(_config(options))
+        try:
+            simulator = Simulator(_config(options))
+        except StateFileError as exc:
+            raise CommandError(f"{exc}: delete it to start a new world.") from exc
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             simulator.bind()
@@ -81,6 +90,7 @@ class Command(BaseCommand):
             f"{len(world.restaurants)} restaurants in {len(world.groups)} groups, "
             f"{connected} connected; webhooks to {options['webhook_url'] or 'nowhere'}."
         )
+        self.stdout.write(_state_note(options["state_file"], simulator.restored))
         try:
             simulator.server.serve_forever()
         except (KeyboardInterrupt, SystemExit):
@@ -127,10 +137,19 @@ def _config(options):
         "rate_window_seconds",
         "rate_limit_by",
         "instance",
+        "state_file",
     ]
     return SimulatorConfig(
         **{name: options[name] for name in names}, faults=faults, published=published
     )
+
+
+def _state_note(path, restored):
+    if not path:
+        return "A new world, forgotten when it stops (--state-file keeps it)."
+    if restored:
+        return f"The world as it was, from {path} (delete the file to start a new one)."
+    return f"A new world, kept in {path} across restarts."
 
 
 def _endpoint_status(text):

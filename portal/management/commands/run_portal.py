@@ -86,6 +86,7 @@ class Command(BaseCommand):
             "toast_simulator",
             *("--host", host, "--port", str(port)),
             *("--webhook-url", webhook_url, "--instance", self.instance),
+            *("--state-file", settings.SIMULATOR_STATE_FILE),
         )
         wait_until_ready(
             simulator, probe_url(host, port, "/_simulator/instance"), self.instance, "simulator"

@@ -18,7 +18,7 @@ SIMULATOR_CONFIG = GENEROUS_LIMITS
 
 def _connected(simulator):
     rows = control(simulator, "GET", "restaurants")
-    return [r["guid"] for r in rows if r["connected"] and not r["removed"] and not r["archived"]]
+    return [r["guid"] for r in rows if r["access"] == "connected" and not r["archived"]]
 
 
 def test_a_burst_for_one_restaurant_gets_429_and_another_restaurant_is_unaffected():
@@ -58,9 +58,7 @@ def test_pagination_returns_every_connection_exactly_once(api, simulator):
             break
         assert f"pageToken={token}" in response.headers["Link"].replace("%3D", "=")
     expected = [
-        r["guid"]
-        for r in control(simulator, "GET", "restaurants")
-        if r["connected"] and not r["removed"]
+        r["guid"] for r in control(simulator, "GET", "restaurants") if r["access"] == "connected"
     ]
     assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
     assert pages == -(-len(expected) // 9)
@@ -224,6 +222,32 @@ def test_control_interface_refuses_unknown_requests(simulator):
         requests.put(f"{simulator.url}/_simulator/faults", json={"bogus": 1}, timeout=5).status_code
         == 400
     )
+
+
+def test_the_control_index_lists_every_endpoint_and_each_answers(sim):
+    """The control interface was documented only by pointing at a source file."""
+    endpoints = control(sim, "GET", "")["endpoints"]
+    guid = _connected(sim)[0]
+    bodies = {"PUT": {}, "POST": {}}
+
+    answers = {
+        (e["method"], e["path"]): requests.request(
+            e["method"],
+            sim.url + e["path"].replace("{guid}", guid),
+            json=bodies.get(e["method"]),
+            timeout=5,
+        ).status_code
+        for e in endpoints
+        if e["path"] != "/_simulator/webhooks/resend"  # needs an event sent before
+    }
+
+    assert all(e["does"] for e in endpoints)
+    assert ("GET", "/_simulator/") in answers and ("PUT", "/_simulator/faults") in answers
+    assert len(answers) == len(endpoints) - 1 >= 15
+    assert set(answers.values()) == {200}, answers
+    # The index keeps the control interface's rules: no web page reads it.
+    foreign = requests.get(f"{sim.url}/_simulator/", headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403
 
 
 def _create_restaurant(simulator, **headers):

@@ -1,8 +1,12 @@
 """`manage.py toast_simulator` serves on loopback and says where."""
 
+import subprocess
+import sys
 import time
+from types import SimpleNamespace
 
 import requests
+from django.conf import settings
 
 from tests.platform import control, login, running_simulator, simulator_process
 
@@ -46,3 +50,62 @@ def test_removals_carry_their_own_date_unless_the_control_interface_says_otherwi
         added, updated, removed = _lifecycle_dates(sim)
     assert added < updated
     assert removed == added
+
+
+def _control(url, method, path):
+    return control(SimpleNamespace(url=url), method, path)
+
+
+def _first(world, access):
+    return next(row["guid"] for row in world if row["access"] == access)
+
+
+def _info(url, guid):
+    headers = {"Authorization": f"Bearer {login(url, 'c', 's')}"}
+    headers["Toast-Restaurant-External-ID"] = guid
+    path = f"{url}/restaurants/v1/restaurants/{guid}"
+    return requests.get(path, headers=headers, timeout=5).json()
+
+
+def test_with_a_state_file_the_world_outlives_a_restart(tmp_path):
+    """Without it a restaurant connected by hand became removed after a restart, and
+    the portal disagreed with the platform it talks to."""
+    options = ["--state-file", str(tmp_path / "simulator-state.json")]
+    options += ["--client-id", "c", "--client-secret", "s"]
+    with simulator_process(20, *options) as url:
+        world = _control(url, "GET", "restaurants")
+        prospect, connected = _first(world, "never"), _first(world, "connected")
+        _control(url, "POST", f"restaurants/{prospect}/connect")
+        _control(url, "POST", f"restaurants/{prospect}/change")
+        _control(url, "POST", f"restaurants/{connected}/remove")
+        created = _control(url, "POST", "restaurants")["guid"]
+        before = _control(url, "GET", "restaurants")
+        info = _info(url, prospect)
+
+    with simulator_process(20, *options) as url:
+        after = _control(url, "GET", "restaurants")
+        kept = _info(url, prospect)
+        again = _control(url, "POST", "restaurants")["guid"]
+
+    assert after == before and len(after) == 21
+    rows = {row["guid"]: row["access"] for row in after}
+    assert (rows[prospect], rows[connected], rows[created]) == ("connected", "removed", "connected")
+    assert kept == info and kept["guid"] == prospect
+    assert again not in rows  # the GUIDs go on where they left off
+
+
+def test_an_unreadable_state_file_stops_the_start_saying_what_to_do(tmp_path):
+    state = tmp_path / "simulator-state.json"
+    state.write_text("{not json")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "toast_simulator", "--port", "0", "--state-file", state],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "is not a simulator state file" in result.stderr
+    assert "delete it to start a new world" in result.stderr

@@ -53,7 +53,7 @@ def test_connected_restaurants_as_the_openapi_file_types_them(api, simulator):
 
 
 def test_every_restaurant_info_matches_the_specs(api, simulator):
-    for guid in _guids(simulator, connected=True, removed=False):
+    for guid in _guids(simulator, access="connected"):
         body = get(
             api, simulator, f"/restaurants/v1/restaurants/{guid}", guid, includeArchived="true"
         )
@@ -61,7 +61,7 @@ def test_every_restaurant_info_matches_the_specs(api, simulator):
 
 
 def test_a_groups_restaurants_match_the_specs(api, simulator):
-    guid = _guids(simulator, connected=True)[0]
+    guid = _guids(simulator, access="connected")[0]
     group = next(
         r["managementGroupGuid"]
         for r in control(simulator, "GET", "restaurants")
@@ -86,8 +86,8 @@ def test_a_groups_restaurants_match_the_specs(api, simulator):
 def test_each_refusal_has_its_status_and_the_specs_error_shape(
     api, simulator, request_kind, status
 ):
-    removed = _guids(simulator, removed=True)[0]
-    archived = _guids(simulator, archived=True, removed=False, connected=True)[0]
+    removed = _guids(simulator, access="removed")[0]
+    archived = _guids(simulator, archived=True, access="connected")[0]
     path = "/restaurants/v1/restaurants/"
     response = {
         "no-header": lambda: get(api, simulator, path + archived),
@@ -108,7 +108,7 @@ def test_each_refusal_has_its_status_and_the_specs_error_shape(
 
 
 def test_rate_limit_headers_on_every_answer(api, simulator):
-    guid = _guids(simulator, connected=True, removed=False, archived=False)[0]
+    guid = _guids(simulator, access="connected", archived=False)[0]
     for response in (
         get(api, simulator, f"/restaurants/v1/restaurants/{guid}", guid),
         get(api, simulator, "/partners/v1/restaurants"),
@@ -128,7 +128,7 @@ def test_every_captured_restaurant_info():
         session.headers["Authorization"] = f"Bearer {login(captured.url)}"
         bodies = [
             get(session, captured, f"/restaurants/v1/restaurants/{guid}", guid).json()
-            for guid in _guids(captured, connected=True, removed=False, archived=False)
+            for guid in _guids(captured, access="connected", archived=False)
         ]
     assert any(len(key) >= 16 for body in bodies for key in _day_schedule_keys(body))
     for body in bodies:

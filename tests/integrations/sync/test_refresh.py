@@ -42,7 +42,7 @@ def test_discovery_finds_connections_and_prospects(toast, sim):
     assert run.status == SyncRun.Status.FINISHED
     assert sorted(_connected()) == sorted(connected_guids(sim, include_archived=True))
     world = control(sim, "GET", "restaurants")
-    not_connected = {r["guid"] for r in world if not r["connected"] or r["removed"]}
+    not_connected = {r["guid"] for r in world if r["access"] != "connected"}
     prospects = {str(g) for g in Restaurant.objects.prospects().values_list("pk", flat=True)}
     assert prospects and prospects <= not_connected
 

@@ -81,9 +81,7 @@ def test_partners_pages_are_all_read(toast, sim):
     assert (
         len(guids)
         == len(set(guids))
-        == len(
-            [r for r in control(sim, "GET", "restaurants") if r["connected"] and not r["removed"]]
-        )
+        == len([r for r in control(sim, "GET", "restaurants") if r["access"] == "connected"])
     )
     assert stats(sim)["requests"]["GET /partners/v1/connectedRestaurants"] >= 2
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 
+from integrations.simulator import control
 from portal.docs import pages, rendering
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,18 @@ def test_internal_pages_send_visitors_to_sign_in(client, slug):
 
 def test_the_simulators_page_with_its_control_interface_is_internal():
     assert "simulator" in INTERNAL
+
+
+def test_the_simulators_page_lists_every_control_endpoint(staff_client):
+    page = text_of(staff_client.get(page_url("simulator")))
+
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+    listed = {
+        (row.split("<td>")[1].split("</td>")[0], row.split("<code>")[1].split("</code>")[0])
+        for row in rows
+    }
+    assert listed == {(e.method, e.as_json()["path"]) for e in control.ENDPOINTS}
+    assert "it restored the world from that file" in page
 
 
 def test_internal_pages_refuse_signed_in_users_who_are_not_staff(plain_client):
