@@ -42,7 +42,11 @@ def run_discovery(run_id, *, client=None, then_refresh=True):
 
 def summary(changes: int, prospects: int) -> str:
     """What a discovery found, in the words of its log line and of sync_restaurants."""
-    return f"{changes} connection changes, {prospects} new prospects"
+    return f"{_count(changes, 'connection change')}, {_count(prospects, 'new prospect')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def discover_groups(client):
