@@ -58,8 +58,8 @@ def poll(client, *, full=False, run_id=None):
         raise
     _note_source(state, run_id, listing, last_success_at=started, last_error="")
     logger.info(
-        "Partners poll since %s from %s: %d listed, %d changed",
-        since,
+        "Partners poll (%s) from %s: %d listed, %d changed",
+        f"changes since {since.isoformat(timespec='seconds')}" if since else "full read",
         listing.source,
         len(seen),
         len(changes),
