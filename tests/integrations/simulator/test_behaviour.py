@@ -224,16 +224,16 @@ def test_control_interface_refuses_unknown_requests(simulator):
     )
 
 
-def test_the_control_index_lists_every_endpoint_and_each_answers(sim):
+def test_the_control_index_lists_every_endpoint_and_each_answers(simulator):
     """The control interface was documented only by pointing at a source file."""
-    endpoints = control(sim, "GET", "")["endpoints"]
-    guid = _connected(sim)[0]
+    endpoints = control(simulator, "GET", "")["endpoints"]
+    guid = _connected(simulator)[0]
     bodies = {"PUT": {}, "POST": {}}
 
     answers = {
         (e["method"], e["path"]): requests.request(
             e["method"],
-            sim.url + e["path"].replace("{guid}", guid),
+            simulator.url + e["path"].replace("{guid}", guid),
             json=bodies.get(e["method"]),
             timeout=5,
         ).status_code
@@ -246,7 +246,8 @@ def test_the_control_index_lists_every_endpoint_and_each_answers(sim):
     assert len(answers) == len(endpoints) - 1 >= 15
     assert set(answers.values()) == {200}, answers
     # The index keeps the control interface's rules: no web page reads it.
-    foreign = requests.get(f"{sim.url}/_simulator/", headers={"Origin": "http://evil.example"})
+    evil = {"Origin": "http://evil.example"}
+    foreign = requests.get(f"{simulator.url}/_simulator/", headers=evil, timeout=5)
     assert foreign.status_code == 403
 
 
