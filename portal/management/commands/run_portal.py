@@ -144,9 +144,12 @@ def _bind(addr: str, port: int) -> str:
 
 def _gunicorn(addr: str, port: int) -> list[str]:
     # No access log: status-link URLs carry their token in the path. No control
-    # socket: its default path in the home folder is one for every instance.
+    # socket: its default path in the home folder is one for every instance. The
+    # graceful timeout is under _stop_all's 10 s: gunicorn stops its own workers
+    # (one held by a keep-alive connection stayed behind, its master killed first).
     return [
         *("-m", "gunicorn", "portal.wsgi:application", "--no-control-socket"),
+        *("--graceful-timeout", "5"),
         *("--bind", _bind(addr, port)),
         *("--workers", str(settings.WEB_WORKERS), "--threads", str(settings.WEB_THREADS)),
     ]
