@@ -68,6 +68,18 @@ class RestaurantQuerySet(models.QuerySet):
         return self.filter(_CONDITIONS[name](now))
 
 
+class Stage(models.TextChoices):
+    """Where a restaurant is in onboarding; restaurants/stages.py says what moves it."""
+
+    PROSPECT = "prospect", "Prospect"
+    CONNECTED = "connected", "Connected"
+    DATA_RECEIVED = "data_received", "Data received"
+    IN_REVIEW = "in_review", "In review"
+    LIVE = "live", "Live"
+    BLOCKED = "blocked", "Blocked"
+    REMOVED = "removed", "Removed"
+
+
 class Restaurant(models.Model):
     guid = models.UUIDField(primary_key=True)
 
@@ -174,11 +186,35 @@ class Restaurant(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True, help_text="Onboarding staff's own notes.")
 
+    # the onboarding work (restaurants/stages.py); never written by a sync
+    stage = models.CharField(
+        max_length=16, choices=Stage.choices, default=Stage.PROSPECT, db_index=True
+    )
+    stage_since = models.DateTimeField(default=timezone.now)
+    stage_reason = models.TextField(
+        blank=True, help_text="Why staff blocked it, or put it live with the checklist incomplete."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_restaurants",
+    )
+    next_step = models.TextField(blank=True)
+    next_step_due = models.DateField(null=True, blank=True, db_index=True)
+
     objects = RestaurantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "location_name"]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["time_zone"])]
+        permissions = [
+            (
+                "work_on_restaurant",
+                "Can do onboarding work: stage, owner, next step, notes, contacts, messages",
+            )
+        ]
 
     def __str__(self):
         label = " – ".join(part for part in (self.name, self.location_name) if part)
@@ -367,3 +403,117 @@ class StatusLink(models.Model):
 
     def __str__(self):
         return f"Status link #{self.pk} for {self.restaurant_id}"
+
+
+# The onboarding work (DESIGN.md, "Onboarding work"): each restaurant's stage,
+# owner and next step are columns of the restaurant, so the board and the lists
+# read them with the restaurant; their changes are rows of their own.
+
+
+class StageChange(models.Model):
+    """One move of a restaurant from a stage to another: who (nobody: the platform's
+    facts), when and why. Metrics are computed from these rows."""
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the platform's facts moved the restaurant.",
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["restaurant", "-at"]),
+            models.Index(fields=["to_stage", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.restaurant_id}: {self.from_stage or '—'} → {self.to_stage}"
+
+
+class TimelineEntry(models.Model):
+    """Something that happened to a restaurant, as its timeline shows it.
+
+    Written once and never changed: a staff action's entry is its audit record
+    (who, when, what, before → after). Data changes are not entries: the
+    timeline reads them from the snapshots (restaurants/timeline.py).
+    """
+
+    class Kind(models.TextChoices):
+        PLATFORM = "platform", "Platform event"
+        CHECKLIST = "checklist", "Checklist"
+        STAGE = "stage", "Stage"
+        OWNER = "owner", "Owner"
+        NEXT_STEP = "next_step", "Next step"
+        NOTE = "note", "Note"
+        CONTACT = "contact", "Contact"
+        STATUS_LINK = "status_link", "Status link"
+        REFRESH = "refresh", "Refresh"
+        EMAIL = "email", "Email"
+        AVAILABILITY = "availability", "Taking orders"
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What happened within the kind, for code and filters: "connected", "go_live", "sent"...
+    action = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff user who did it; empty for the platform and the portal itself.",
+    )
+    summary = models.TextField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["restaurant", "-at", "-id"])]
+        verbose_name_plural = "timeline entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("A timeline entry is a record: it is never changed.")
+        super().save(*args, **kwargs)
+
+
+class Contact(models.Model):
+    """A person at the restaurant staff can write to."""
+
+    class Source(models.TextChoices):
+        PARTNER = "partner", "Connected the integration"
+        STAFF = "staff", "Added by staff"
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE, related_name="contacts")
+    name = models.TextField(blank=True)
+    email = models.EmailField(max_length=254)
+    phone = models.TextField(blank=True)
+    role = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.STAFF)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["restaurant", "email"], name="unique_contact_email")
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.name else self.email

@@ -157,28 +157,45 @@ def _flag(condition):
     )
 
 
-def checklist(restaurant):
-    """The items for one restaurant, in order, read in one query."""
+def _flags():
     flags = {f"done_{item.key}": _flag(item.done) for item in ITEMS}
     flags.update(
         {f"na_{item.key}": _flag(item.not_applicable) for item in ITEMS if item.not_applicable}
     )
-    row = Restaurant.objects.filter(pk=restaurant.pk).values(**flags).first() or {}
+    return flags
+
+
+def _not_applicable(row, item):
+    return bool(row.get(f"na_{item.key}"))
+
+
+def _done(row, item):
+    return bool(row.get(f"done_{item.key}")) or _not_applicable(row, item)
+
+
+def checklist(restaurant):
+    """The items for one restaurant, in order, read in one query."""
+    row = Restaurant.objects.filter(pk=restaurant.pk).values(**_flags()).first() or {}
     entries = []
     for item in ITEMS:
-        not_applicable = bool(row.get(f"na_{item.key}"))
-        done = bool(row.get(f"done_{item.key}")) or not_applicable
+        done = _done(row, item)
         entries.append(
             Entry(
                 key=item.key,
                 label=item.label if done else item.todo_label or item.label,
                 hint=item.hint,
                 done=done,
-                applies=not not_applicable,
+                applies=not _not_applicable(row, item),
                 doc_url=item.doc_url,
             )
         )
     return entries
+
+
+def done_items(guids):
+    """The keys of the done items of each of these restaurants, read in one query."""
+    rows = Restaurant.objects.filter(pk__in=list(guids)).values("guid", **_flags())
+    return {row["guid"]: frozenset(item.key for item in ITEMS if _done(row, item)) for row in rows}
 
 
 def annotate_progress(queryset):

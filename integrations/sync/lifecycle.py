@@ -40,7 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integrations.models import WebhookEvent
-from restaurants import strict_json
+from restaurants import connection_events, strict_json
 from restaurants.models import Connection, Restaurant
 from restaurants.values import as_instant, as_uuid
 
@@ -134,23 +134,34 @@ def apply_partner_record(record, *, moment: Moment, removed=False) -> Change:
             try:
                 with transaction.atomic():
                     _create(guid, fields, moment, removed)
-                return Change(str(guid), REMOVED if removed else ADDED)
             except IntegrityError:
                 # Another worker created it meanwhile (two first events at once): order
                 # this record against that one like any other.
                 connection = _locked(guid)
+            else:
+                kind = REMOVED if removed else ADDED
+                connection_events.applied(guid, kind, contact_email=fields["created_by_email"])
+                return Change(str(guid), kind)
         held = _held(connection)
         if held is not None and moment <= held:
             return _stale(str(guid), moment, held, removed)
         kind = _transition(connection, removed)
         # Every full read (each discovery) lists every connection again: the same
         # record only moves the connection on to this moment.
-        same = kind == UPDATED and _same(connection, fields)
+        changed = _changed(connection, fields)
+        if kind == UPDATED and not changed and connection.details == fields["details"]:
+            kind = UNCHANGED
         for name, value in {**fields, **_stamp(moment)}.items():
             setattr(connection, name, value)
         connection.save()
-        if same:
+        if kind == UNCHANGED:
             return Change(str(guid), UNCHANGED)
+        connection_events.applied(
+            guid,
+            kind,
+            fields=changed if kind == UPDATED else (),
+            contact_email=connection.created_by_email,
+        )
     logger.info("Connection %s %s", guid, kind)
     return Change(str(guid), kind)
 
@@ -277,5 +288,11 @@ def _instant(record, name):
     return None
 
 
-def _same(connection, fields):
-    return all(getattr(connection, name) == value for name, value in fields.items())
+def _changed(connection, fields):
+    """The partner record's fields that differ from the connection's (the record
+    itself, `details`, is kept but not named)."""
+    return [
+        name
+        for name, value in fields.items()
+        if getattr(connection, name) != value and name != "details"
+    ]

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from restaurants import checklist_flips, onboarding, stages
 from restaurants.models import DaySchedule, Restaurant, Service, Snapshot
 from restaurants.restaurant_info import ParsedRestaurantInfo
 
@@ -83,10 +84,15 @@ def write_all(cursor: CursorWrapper, writes: Sequence[Write]) -> list[bool]:
     guid = RESTAURANTS.column("guid")
     cursor.execute(f"SELECT {guid} FROM {RESTAURANTS.name} WHERE {guid} {of_these}", keys)
     existing = {row[0] for row in cursor.fetchall()}
+    known = [write.guid for write in writes if write.key in existing]
+    before = onboarding.done_items(known)
     # Every payload fills the same fields; those are what an existing row gets.
     RESTAURANTS.insert(cursor, [write.restaurant for write in writes], or_update=writes[0].values)
     _replace_schedules(cursor, writes, keys, of_these)
     SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])
+    # What the new data does to the onboarding work, in the same transaction.
+    checklist_flips.record(before, onboarding.done_items(known))
+    stages.follow_platform(write.guid for write in writes)
     return [write.key not in existing for write in writes]
 
 

@@ -52,7 +52,8 @@ def parsed_rows():
 
 def test_a_parsed_payload_converts_as_the_orm_converts_it():
     for table, values in parsed_rows():
-        values.setdefault("first_seen_at", AWARE)  # a default of now() differs by the call
+        for moment in ("first_seen_at", "stage_since"):  # a default of now() differs by the call
+            values.setdefault(moment, AWARE)
         assert table.row(values) == orm_row(table, values), table.name
 
 
@@ -72,7 +73,7 @@ def test_a_parsed_payload_converts_as_the_orm_converts_it():
     ],
 )
 def test_each_kind_of_value_converts_as_the_orm_converts_it(field, value):
-    values = {"guid": uuid.uuid4(), "first_seen_at": AWARE, field: value}
+    values = {"guid": uuid.uuid4(), "first_seen_at": AWARE, "stage_since": AWARE, field: value}
     assert RESTAURANTS.row(values) == orm_row(RESTAURANTS, values)
 
 
@@ -81,7 +82,12 @@ def test_a_naive_datetime_is_left_to_the_orm(settings):
     settings.TIME_ZONE = "America/New_York"
     timezone.activate("America/New_York")
     try:
-        values = {"guid": uuid.uuid4(), "first_seen_at": AWARE, "last_fetched_at": NAIVE}
+        values = {
+            "guid": uuid.uuid4(),
+            "first_seen_at": AWARE,
+            "stage_since": AWARE,
+            "last_fetched_at": NAIVE,
+        }
         with pytest.warns(RuntimeWarning, match="naive datetime"):
             expected = orm_row(RESTAURANTS, values)
         with pytest.warns(RuntimeWarning, match="naive datetime"):
