@@ -2,8 +2,9 @@
 
 View permission on every model of the portal, plus: trigger a refresh (add a
 sync run), resume a halted request, enter maintenance windows, acknowledge
-alerts, make and revoke status links, and edit a restaurant (the admin lets them change
-only its notes; everything synced is read-only).
+alerts, make and revoke status links, edit a restaurant (the admin lets them change
+only its notes; everything synced is read-only), and do the onboarding work (stages,
+owners, next steps, notes, contacts, messages to restaurants). Not: users, settings.
 """
 
 from django.apps import apps as global_apps
@@ -20,6 +21,10 @@ EXTRA = [
     ("restaurants", "change_restaurant"),
     ("restaurants", "add_statuslink"),
     ("restaurants", "change_statuslink"),
+    ("restaurants", "work_on_restaurant"),
+    ("restaurants", "add_contact"),
+    ("restaurants", "change_contact"),
+    ("restaurants", "delete_contact"),
 ]
 
 
