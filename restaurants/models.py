@@ -240,6 +240,11 @@ class Restaurant(models.Model):
         connection = self.connection_or_none
         return connection is not None and connection.status == Connection.Status.CONNECTED
 
+    @property
+    def overdue(self):
+        """The next step's due date has passed (in the portal's time zone)."""
+        return self.next_step_due is not None and self.next_step_due < timezone.localdate()
+
     def is_stale(self, now=None):
         fetched = self.last_fetched_at
         return self.is_connected() and (fetched is None or fetched < stale_cutoff(now))

@@ -80,9 +80,11 @@ def follow_platform(guids: Iterable[Any], *, at: datetime.datetime | None = None
     return moves
 
 
-def facts_of(restaurant: Restaurant) -> Facts:
+def facts_of(restaurant: Restaurant, checklist: list | None = None) -> Facts:
+    """`checklist`, when the caller has read it (onboarding.checklist), spares a query."""
     connection = restaurant.connection_or_none
-    checklist = onboarding.checklist(restaurant)
+    if checklist is None:
+        checklist = onboarding.checklist(restaurant)
     return Facts(
         connection.status if connection else None,
         restaurant.has_data,

@@ -16,6 +16,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from restaurants import timeline
 from restaurants.models import StatusLink
 
 SALT = "restaurants.status-link"
@@ -29,19 +30,33 @@ def _signer():
 def create(restaurant, user, now=None):
     """A new link for `restaurant`, valid for STATUS_LINK_MAX_AGE_DAYS."""
     now = now or timezone.now()
-    return StatusLink.objects.create(
+    link = StatusLink.objects.create(
         restaurant=restaurant,
         nonce=secrets.token_urlsafe(24),
         created_by=user,
         created_at=now,
         expires_at=now + timezone.timedelta(days=settings.STATUS_LINK_MAX_AGE_DAYS),
     )
+    _record(link, "created", f"valid until {link.expires_at:%Y-%m-%d}", user, now)
+    return link
 
 
-def revoke(link, now=None):
+def revoke(link, now=None, by=None):
     """Stops the link working; revoking twice keeps the first time."""
-    StatusLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
+    now = now or timezone.now()
+    if StatusLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now):
+        _record(link, "revoked", "it no longer opens", by, now)
+
+
+def _record(link, action, said, user, now):
+    timeline.record(
+        link.restaurant_id,
+        timeline.Kind.STATUS_LINK,
+        f"Status link #{link.pk} {action}: {said}.",
+        action=action,
+        actor=user,
+        details={"link": link.pk},
+        at=now,
     )
 
 

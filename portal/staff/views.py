@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from integrations.models import ApiFailure, SyncRun, WebhookEvent
 from integrations.sync import enqueue_refresh
-from portal.staff import csv_export, filters, web_links
+from portal.staff import csv_export, filters, web_links, work_views
 from portal.staff.access import staff_view
-from restaurants import delivery_map, history, onboarding, payments, schedule
+from restaurants import delivery_map, history, onboarding, payments, schedule, timeline
 from restaurants.models import DaySchedule, Restaurant, Service
 
 PAGE_SIZE = 50
@@ -55,7 +55,7 @@ def restaurant_list(request):
 def restaurant_detail(request, guid):
     services = Service.objects.order_by("position")
     restaurant = get_object_or_404(
-        Restaurant.objects.select_related("connection").prefetch_related(
+        Restaurant.objects.select_related("connection", "owner").prefetch_related(
             Prefetch(
                 "day_schedules",
                 DaySchedule.objects.prefetch_related(Prefetch("services", services)),
@@ -65,6 +65,7 @@ def restaurant_detail(request, guid):
     )
     days = schedule.week(restaurant, restaurant.day_schedules.all())
     area, area_message = delivery_map.delivery_area(restaurant)
+    checklist = onboarding.checklist(restaurant)
     return render(
         request,
         "restaurants/detail.html",
@@ -84,7 +85,8 @@ def restaurant_detail(request, guid):
             "failures": ApiFailure.objects.filter(restaurant_guid=guid)[:RECENT_ROWS],
             "events": WebhookEvent.objects.filter(restaurant_guid=guid)[:RECENT_ROWS],
             "recent_rows": RECENT_ROWS,
-            "checklist": onboarding.checklist(restaurant),
+            "checklist": checklist,
+            **work_views.context(request, restaurant, checklist),
             "can_refresh": _can_refresh(request.user, restaurant),
             "stale": restaurant.is_stale(),
             "stale_hours": settings.TOAST_STALE_AFTER_HOURS,
@@ -124,5 +126,13 @@ def refresh(request, guid):
         messages.error(request, "This restaurant cannot be refreshed (removed, or no permission).")
         return redirect(restaurant)
     run = enqueue_refresh([guid], trigger=SyncRun.Trigger.STAFF, requested_by=request.user)
+    timeline.record(
+        guid,
+        timeline.Kind.REFRESH,
+        f"Refresh requested (run #{run.pk}).",
+        action="requested",
+        actor=request.user,
+        details={"run": run.pk},
+    )
     messages.success(request, f"Refresh queued (run #{run.pk}); the dashboard shows its progress.")
     return redirect(restaurant)

@@ -60,7 +60,7 @@ def revoke_link(request, guid, pk):
     link = get_object_or_404(
         StatusLink.objects.select_related("restaurant"), pk=pk, restaurant=guid
     )
-    status_links.revoke(link)
+    status_links.revoke(link, by=request.user)
     messages.success(request, f"Status link #{link.pk} revoked: it no longer opens.")
     return _back(request, link.restaurant)
 
