@@ -305,6 +305,8 @@ SUPPORT_URL = env("SUPPORT_URL", default="")
 MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
 STATUS_LINK_MAX_AGE_DAYS = env.int("STATUS_LINK_MAX_AGE_DAYS", default=30)
+# A restaurant being onboarded is stuck after this many days in one stage.
+ONBOARDING_STUCK_AFTER_DAYS = env.int("ONBOARDING_STUCK_AFTER_DAYS", default=14)
 
 
 # Response headers -------------------------------------------------------------

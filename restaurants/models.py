@@ -64,6 +64,13 @@ class RestaurantQuerySet(models.QuerySet):
         }
         return self.aggregate(**counts)
 
+    def stuck(self, now=None):
+        """In an onboarding stage (ONBOARDING_STAGES) for over ONBOARDING_STUCK_AFTER_DAYS."""
+        since = (now or timezone.now()) - timezone.timedelta(
+            days=settings.ONBOARDING_STUCK_AFTER_DAYS
+        )
+        return self.filter(stage_since__lt=since, stage__in=ONBOARDING_STAGES)
+
     def _where(self, name, now=None):
         return self.filter(_CONDITIONS[name](now))
 
@@ -78,6 +85,11 @@ class Stage(models.TextChoices):
     LIVE = "live", "Live"
     BLOCKED = "blocked", "Blocked"
     REMOVED = "removed", "Removed"
+
+
+# The stages of a restaurant being onboarded: one that stays too long in one is stuck
+# (a prospect has not started, a live or removed one has finished).
+ONBOARDING_STAGES = (Stage.CONNECTED, Stage.DATA_RECEIVED, Stage.IN_REVIEW, Stage.BLOCKED)
 
 
 class Restaurant(models.Model):
