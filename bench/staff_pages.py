@@ -1,10 +1,12 @@
-"""Staff page render times with 10,000 restaurants, against Django admin's own change list.
+"""Staff page render times with 10,000 restaurants, against Django admin's own change list
+and, for the onboarding pages (metrics, the map), against the staff restaurant list.
 
 Median of repeated renders through the test client (real views, templates,
 database), each page as a ratio of the admin's Restaurant change list of the
 same data in the same run.
 """
 
+import datetime
 import statistics
 import time
 import uuid
@@ -12,8 +14,9 @@ import uuid
 from django.contrib.auth.models import User
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import timezone
 
-from restaurants.models import Connection, DaySchedule, Restaurant, Service
+from restaurants.models import Connection, DaySchedule, Restaurant, Service, Stage, StageChange
 from restaurants.restaurant_info import parse
 from tests.payloads import load_payload
 
@@ -29,13 +32,22 @@ def run():
         admin = _median(client, "/admin/restaurants/restaurant/")
         listing = _median(client, "/restaurants/")
         detail = _median(client, f"/restaurants/{guid}/")
+        metrics = _median(client, "/onboarding/metrics/")
+        # The map's page frames its document, which loads every marker as JSON.
+        map_page = sum(_median(client, url) for url in ("/map/", "/map/frame/"))
+        markers = _median(client, "/map/markers.json")
     print(
         f"   median: admin change list {admin * 1000:.0f} ms, list {listing * 1000:.0f} ms, "
-        f"restaurant page {detail * 1000:.0f} ms ({RESTAURANTS:,} restaurants)"
+        f"restaurant page {detail * 1000:.0f} ms, metrics {metrics * 1000:.0f} ms, "
+        f"map page + frame {map_page * 1000:.0f} ms, its markers {markers * 1000:.0f} ms "
+        f"({RESTAURANTS:,} restaurants)"
     )
     return [
         ("staff_list_vs_admin_changelist", listing / admin, "fixed queries; lower is better"),
         ("staff_detail_vs_admin_changelist", detail / admin, "fixed queries; lower is better"),
+        ("metrics_page_vs_staff_list", metrics / listing, "<= 1.5"),
+        ("map_page_vs_staff_list", map_page / listing, "<= 1.5"),
+        ("map_markers_vs_staff_list", markers / listing, "<= 1.5"),
     ]
 
 
@@ -61,6 +73,7 @@ def _populate():
         batch_size=1000,
     )
     Connection.objects.bulk_create((Connection(restaurant_id=g) for g in guids), batch_size=1000)
+    _stages(guids)
     schedules = DaySchedule.objects.bulk_create(
         (
             DaySchedule(restaurant_id=g, key=day.key, position=day.position, **day.values)
@@ -79,3 +92,20 @@ def _populate():
         batch_size=2000,
     )
     return guids[0]
+
+
+def _stages(guids):
+    """Every stage in use, and a connected → live history for the live ones."""
+    now = timezone.now()
+    for n, stage in enumerate(Stage.values):
+        Restaurant.objects.filter(pk__in=guids[n :: len(Stage.values)]).update(
+            stage=stage, stage_since=now - datetime.timedelta(days=n * 3)
+        )
+    changes = []
+    for n, g in enumerate(guids):
+        start = now - datetime.timedelta(days=n % 90 + 10)
+        changes.append(StageChange(restaurant_id=g, to_stage=Stage.CONNECTED, at=start))
+        if Stage.values[n % len(Stage.values)] == Stage.LIVE:
+            live = start + datetime.timedelta(days=n % 9 + 1)
+            changes.append(StageChange(restaurant_id=g, to_stage=Stage.LIVE, at=live))
+    StageChange.objects.bulk_create(changes, batch_size=2000)

@@ -188,13 +188,19 @@ STATIC_URL = "static/"
 # Leaflet's files come from the pinned django-leaflet package (found without
 # importing it: its app needs GDAL), so the delivery map works offline.
 _LEAFLET = Path(importlib.util.find_spec("leaflet").submodule_search_locations[0])
-STATICFILES_DIRS = [BASE_DIR / "static", _LEAFLET / "static"]
+# Leaflet.markercluster, for the all-restaurants map, from its pinned XStatic package.
+_CLUSTER = Path(importlib.import_module("xstatic.pkg.leaflet_markercluster").BASE_DIR)
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    _LEAFLET / "static",
+    ("leaflet.markercluster", _CLUSTER),
+]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 # WhiteNoise serves what `collectstatic` (run by `make run`) gathered, compressed
 # and under hashed names that browsers may cache for ever.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "portal.static_files.StaticFilesStorage"},
 }
 
 # Serving --------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sync-runs/progress.json", dashboard.sync_progress, name="sync-progress"),
     path("docs/", include("portal.docs.urls")),
     path("onboarding/metrics/", include("portal.metrics.urls")),
+    path("map/", include("portal.map.urls")),
     path("", include("portal.status.urls")),
     path("", include("portal.staff.urls")),
     path("", include("integrations.urls")),

@@ -74,13 +74,7 @@ def render(restaurant: object, area: DeliveryArea, nonce: str) -> str:
     folium writes its scripts and styles inline; each carries `nonce`, the one
     the page's Content-Security-Policy allows, so that nothing else runs.
     """
-    tiles = settings.MAP_TILE_URL or None
-    fmap = folium.Map(tiles=tiles, attr=settings.MAP_TILE_ATTRIBUTION if tiles else None)
-    fmap.default_js = [("leaflet", static("leaflet/leaflet.js"))]
-    fmap.default_css = [
-        ("leaflet_css", static("leaflet/leaflet.css")),
-        ("portal_map_css", static("css/map.css")),
-    ]
+    fmap = offline_map()
     folium.Polygon(
         area.points,
         color="#1f6feb",
@@ -99,6 +93,24 @@ def render(restaurant: object, area: DeliveryArea, nonce: str) -> str:
             tooltip=_tooltip_text(restaurant.name or "Restaurant"),
         ).add_to(fmap)
     fmap.fit_bounds(_bounds(area.points, restaurant))
+    return nonced(fmap, nonce)
+
+
+def offline_map(**options: object) -> folium.Map:
+    """A folium map that loads Leaflet from the portal's static files, with tiles
+    from MAP_TILE_URL when it names any."""
+    tiles = settings.MAP_TILE_URL or None
+    fmap = folium.Map(tiles=tiles, attr=settings.MAP_TILE_ATTRIBUTION if tiles else None, **options)
+    fmap.default_js = [("leaflet", static("leaflet/leaflet.js"))]
+    fmap.default_css = [
+        ("leaflet_css", static("leaflet/leaflet.css")),
+        ("portal_map_css", static("css/map.css")),
+    ]
+    return fmap
+
+
+def nonced(fmap: folium.Map, nonce: str) -> str:
+    """The map's HTML document, each inline script and style carrying `nonce`."""
     return INLINE_TAG.sub(rf'<\1 nonce="{nonce}"', fmap.get_root().render())
 
 

@@ -1,0 +1,46 @@
+// The all-restaurants map (portal/map/): fills the folium map's cluster layer
+// with one circle marker per restaurant, coloured by stage, each opening a
+// popup that names the restaurant and its stage and links to its page.
+// Names come from the platform: they are set as text, never as HTML.
+(function () {
+  "use strict";
+
+  function popup(row, stages) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = "/restaurants/" + encodeURIComponent(row[3]) + "/";
+    link.target = "_top";
+    link.textContent = row[4] || "Restaurant " + row[3];
+    var stage = document.createElement("div");
+    stage.textContent = "Stage: " + (stages[row[2]] || [row[2]])[0];
+    box.appendChild(link);
+    box.appendChild(stage);
+    return box;
+  }
+
+  window.portalRestaurantsMap = function (map, cluster, url) {
+    fetch(url, { credentials: "same-origin" })
+      .then(function (answer) {
+        if (!answer.ok) throw new Error("markers: HTTP " + answer.status);
+        return answer.json();
+      })
+      .then(function (data) {
+        var markers = data.restaurants.map(function (row) {
+          var colour = (data.stages[row[2]] || [null, "#3b7dd8"])[1];
+          var marker = L.circleMarker([row[0], row[1]], {
+            radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.95,
+          });
+          marker.bindPopup(function () { return popup(row, data.stages); });
+          marker.bindTooltip(row[4] || row[3]);
+          return marker;
+        });
+        cluster.addLayers(markers);
+        if (markers.length) map.fitBounds(cluster.getBounds(), { maxZoom: 12, padding: [20, 20] });
+        document.body.setAttribute("data-markers", String(markers.length));
+      })
+      .catch(function (error) {
+        document.body.setAttribute("data-markers", "error");
+        console.warn(error);
+      });
+  };
+})();

@@ -1,0 +1,67 @@
+"""A real browser on the all-restaurants map: clusters and markers drawn from the
+portal's own files, a popup linking to the restaurant's page."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from restaurants.models import Restaurant, Stage
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_map_clusters_restaurants_and_links_each_to_its_page(signed_in_page, live_server):
+    stages = [Stage.IN_REVIEW, Stage.LIVE, Stage.BLOCKED]
+    Restaurant.objects.bulk_create(
+        Restaurant(
+            guid=uuid.uuid4(),
+            name=f"Place {n} <b>bold</b>",
+            stage=stages[n % 3],
+            latitude=41.8 + (n % 20) / 50,
+            longitude=-87.6 - (n // 20) / 50,
+        )
+        for n in range(300)
+    )
+    lonely = Restaurant.objects.create(
+        guid=uuid.uuid4(), name="Far away", stage=Stage.LIVE, latitude=25.77, longitude=-80.19
+    )
+    page = signed_in_page
+    page.goto(f"{live_server.url}/map/")
+    frame = page.frame_locator("#restaurants-map")
+    frame.locator("body[data-markers='301']").wait_for(state="attached", timeout=20000)
+    assert frame.locator(".marker-cluster").count() >= 1  # 300 close together: clustered
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "map.png", full_page=True)
+    # Among the live ones the lonely one, far from the others, is a marker of its own.
+    page.goto(f"{live_server.url}/map/?stage=live")
+    frame.locator("body[data-markers='101']").wait_for(state="attached", timeout=20000)
+    assert "101 restaurants on the map" in page.inner_text(".map-legend")
+    markers = frame.locator("path.leaflet-interactive")
+    markers.first.wait_for(state="attached", timeout=10000)
+    page.frames[-1].evaluate(
+        """() => {
+          const cluster = Object.values(window).find((v) => v instanceof L.MarkerClusterGroup);
+          const lonely = cluster.getLayers().find((m) => m.getLatLng().lat < 30);
+          return new Promise((done) => cluster.zoomToShowLayer(lonely, () => done()));
+        }"""
+    )
+    # Shown on its own now: a real click on its circle opens the popup.
+    frame.locator("path.leaflet-interactive").last.wait_for(state="attached")
+    page.frames[-1].evaluate(
+        """() => {
+          const cluster = Object.values(window).find((v) => v instanceof L.MarkerClusterGroup);
+          const lonely = cluster.getLayers().find((m) => m.getLatLng().lat < 30);
+          lonely.getElement().dispatchEvent(new MouseEvent("click", {bubbles: true}));
+        }"""
+    )
+    link = frame.locator(".leaflet-popup a[target=_top]")
+    link.wait_for(timeout=10000)
+    assert link.inner_text() == "Far away"
+    assert "Stage: Live" in frame.locator(".leaflet-popup").inner_text()
+    link.click()
+    page.wait_for_url(f"{live_server.url}/restaurants/{lonely.pk}/")
+    assert page.errors == [] and page.left_loopback == []
