@@ -1,0 +1,104 @@
+"""A restaurant's online ordering availability, from the webhook or the API, in order.
+
+The platform's `restaurant_availability` webhook says when a restaurant stops
+(or starts again) accepting online orders; its availability API answers the
+same for one restaurant per request. Both land here, ordered as partner
+events are (sync/lifecycle.py): a webhook record counts at its event
+`timestamp` (ties by arrival), an API answer at the instant its request was
+sent (it yields to a webhook of the same instant). A record that is not
+later than the one applied last changes nothing and says why, so a late
+older event never overrides a newer state.
+
+Reading the API: it takes one restaurant per request and no list, so reading
+every restaurant would double each refresh's requests. It is read when staff
+ask (the restaurant page's refresh); the webhook is the primary source, and
+with no event at all a restaurant counts as online, as the platform says.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from integrations.platform import get_client
+from integrations.toast import errors
+from integrations.toast.availability import Availability
+from integrations.toast.client import ToastClient
+from restaurants.models import Restaurant
+
+from .lifecycle import Moment
+
+logger = logging.getLogger(__name__)
+
+Source = Restaurant.AvailabilitySource
+FIELDS = (
+    "availability",
+    "availability_reason",
+    "availability_since",
+    "availability_source",
+    "availability_at",
+    "availability_webhook_id",
+)
+
+
+@dataclass(frozen=True)
+class Applied:
+    changed: bool  # the restaurant's availability (or its reason) is not what it was
+    stale: bool
+    outcome: str  # for the webhook event's row staff see
+
+
+def apply(guid: str, reading: Availability, *, moment: Moment, source: str) -> Applied:
+    """Records `reading` as the restaurant's availability unless a later record is held."""
+    with transaction.atomic():
+        Restaurant.objects.get_or_create(guid=guid)  # an event may come before partner_added
+        restaurant = Restaurant.objects.select_for_update().only(*FIELDS).get(pk=guid)
+        held = _held(restaurant)
+        if held is not None and moment <= held:
+            outcome = f"Not applied: the availability already holds the later {held.describe()}."
+            logger.info("Availability of %s: stale %s", guid, moment.describe())
+            return Applied(changed=False, stale=True, outcome=outcome)
+        before = restaurant.availability
+        reason = reading.reason or reading.reason_key
+        changed = (before, restaurant.availability_reason) != (reading.status, reason)
+        if before != reading.status or restaurant.availability_since is None:
+            restaurant.availability_since = moment.at
+        restaurant.availability = reading.status
+        restaurant.availability_reason = reason
+        restaurant.availability_source = source
+        restaurant.availability_at = moment.at
+        restaurant.availability_webhook_id = moment.webhook_id or None
+        restaurant.save(update_fields=FIELDS)
+    if before != reading.status:
+        logger.info("Availability of %s: %s -> %s", guid, before, reading.status)
+    word = "online" if reading.online else "offline"
+    return Applied(
+        changed, False, f"Availability {word}." if changed else "Availability unchanged."
+    )
+
+
+def enqueue_read(guid: str) -> None:
+    """Queues a read of the restaurant's availability from the platform."""
+    async_task("integrations.tasks.read_availability", str(guid))
+
+
+def read_from_platform(guid: str, client: ToastClient | None = None) -> Applied | None:
+    """Asks the platform for the restaurant's availability and records it; None when the
+    request failed (the guard has recorded the failure: the last state known stays)."""
+    sent_at = timezone.now()
+    try:
+        reading = (client or get_client()).restaurant_availability(guid)
+    except errors.ToastError as exc:
+        logger.warning("Availability of %s not read: %s", guid, exc)
+        return None
+    return apply(guid, reading, moment=Moment(sent_at), source=Source.API)
+
+
+def _held(restaurant: Restaurant) -> Moment | None:
+    at: datetime.datetime | None = restaurant.availability_at
+    if at is None:
+        return None
+    return Moment(at, restaurant.availability_webhook_id or 0)
