@@ -27,6 +27,7 @@ from integrations.platform import get_client
 from integrations.toast import errors
 from integrations.toast.availability import Availability
 from integrations.toast.client import ToastClient
+from restaurants import stages, timeline
 from restaurants.models import Restaurant
 
 from .lifecycle import Moment
@@ -72,6 +73,8 @@ def apply(guid: str, reading: Availability, *, moment: Moment, source: str) -> A
         restaurant.availability_at = moment.at
         restaurant.availability_webhook_id = moment.webhook_id or None
         restaurant.save(update_fields=FIELDS)
+        if before != reading.status:
+            _record(guid, before, reading, moment, source)
     if before != reading.status:
         logger.info("Availability of %s: %s -> %s", guid, before, reading.status)
     word = "online" if reading.online else "offline"
@@ -95,6 +98,28 @@ def read_from_platform(guid: str, client: ToastClient | None = None) -> Applied 
         logger.warning("Availability of %s not read: %s", guid, exc)
         return None
     return apply(guid, reading, moment=Moment(sent_at), source=Source.API)
+
+
+def _record(guid: str, before: str, reading: Availability, moment: Moment, source: str) -> None:
+    """The change on the restaurant's timeline (at the platform's instant), and the stage
+    its checklist now says."""
+    if reading.online:
+        summary = "Taking online orders again."
+    else:
+        summary = "Stopped taking online orders" + (
+            f": {reading.reason}" if reading.reason else "."
+        )
+    timeline.record(
+        guid,
+        timeline.Kind.AVAILABILITY,
+        summary,
+        action="online" if reading.online else "offline",
+        before={"availability": before},
+        after={"availability": reading.status},
+        details={"reason": reading.reason, "reasonKey": reading.reason_key, "source": source},
+        at=moment.at,
+    )
+    stages.follow_platform([guid])
 
 
 def _held(restaurant: Restaurant) -> Moment | None:

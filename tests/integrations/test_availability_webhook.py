@@ -13,7 +13,7 @@ from django.utils import timezone
 from integrations.models import ApiFailure, WebhookEvent
 from integrations.sync import availability
 from integrations.tasks import process_webhook_event
-from restaurants.models import Restaurant
+from restaurants.models import Restaurant, TimelineEntry
 from tests.integrations.events import availability_event, deliver, post_event
 from tests.platform import connected_guids, control, qcluster, running_simulator
 
@@ -56,6 +56,35 @@ def test_a_newer_event_brings_the_restaurant_back_online_since_its_timestamp(cli
 
     restaurant = _restaurant()
     assert (restaurant.availability, restaurant.availability_since) == ("ONLINE", back)
+
+
+def test_each_change_is_a_timeline_entry_and_nothing_else_is(client):
+    deliver(client, availability_event(RESTAURANT, "ONLINE", at=T0))  # as assumed: no change
+    deliver(client, availability_event(RESTAURANT, "OFFLINE", at=T0 + _MINUTE, reason="<b>x"))
+    deliver(client, availability_event(RESTAURANT, "OFFLINE", at=T0 + 2 * _MINUTE))
+    deliver(client, availability_event(RESTAURANT, "ONLINE", at=T0 - _MINUTE))  # stale
+    deliver(client, availability_event(RESTAURANT, "ONLINE", at=T0 + 3 * _MINUTE))
+
+    entries = TimelineEntry.objects.filter(restaurant_id=RESTAURANT, kind="availability")
+    assert [
+        (entry.at, entry.action, entry.before, entry.after, entry.summary)
+        for entry in entries.order_by("at")
+    ] == [
+        (
+            T0 + _MINUTE,
+            "offline",
+            {"availability": "ONLINE"},
+            {"availability": "OFFLINE"},
+            "Stopped taking online orders: <b>x",
+        ),
+        (
+            T0 + 3 * _MINUTE,
+            "online",
+            {"availability": "OFFLINE"},
+            {"availability": "ONLINE"},
+            "Taking online orders again.",
+        ),
+    ]
 
 
 def test_a_redelivery_changes_nothing(client):

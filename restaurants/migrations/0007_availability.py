@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("restaurants", "0005_refresh_claims"),
+        ("restaurants", "0006_onboarding_work"),
     ]
 
     operations = [
