@@ -71,6 +71,12 @@ def read_availability(guid: str) -> None:
     availability.read_from_platform(guid)
 
 
+def scheduled_availability() -> None:
+    read = availability.reread_offline()
+    if read:
+        logger.info("Read the availability of %d offline restaurants again", read)
+
+
 def process_webhook_event(event_id: int) -> None:
     """Applies a stored partners webhook event to its connection, in the order of the
     events' own timestamps (see sync/lifecycle.py); a stale one says why on its row."""

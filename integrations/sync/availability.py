@@ -10,9 +10,12 @@ later than the one applied last changes nothing and says why, so a late
 older event never overrides a newer state.
 
 Reading the API: it takes one restaurant per request and no list, so reading
-every restaurant would double each refresh's requests. It is read when staff
-ask (the restaurant page's refresh); the webhook is the primary source, and
-with no event at all a restaurant counts as online, as the platform says.
+every restaurant would double each refresh's requests. The webhook is the
+primary source, and with no event at all a restaurant counts as online, as the
+platform says. The API is read when staff ask (the restaurant page's refresh)
+and, as the guide's fallback for a missed event (it suggests every ten
+minutes), for the restaurants shown offline only: a missed "back online" would
+keep one shown offline for good, and they are few (`reread_offline`).
 """
 
 import datetime
@@ -28,11 +31,15 @@ from integrations.toast import errors
 from integrations.toast.availability import Availability
 from integrations.toast.client import ToastClient
 from restaurants import stages, timeline
-from restaurants.models import Restaurant
+from restaurants.models import Connection, Restaurant
 
 from .lifecycle import Moment
 
 logger = logging.getLogger(__name__)
+
+# Offline restaurants read again in one run at the most, those read longest ago
+# first: a night of closed restaurants is spread over a few runs.
+REREAD_AT_MOST = 500
 
 Source = Restaurant.AvailabilitySource
 FIELDS = (
@@ -98,6 +105,21 @@ def read_from_platform(guid: str, client: ToastClient | None = None) -> Applied 
         logger.warning("Availability of %s not read: %s", guid, exc)
         return None
     return apply(guid, reading, moment=Moment(sent_at), source=Source.API)
+
+
+def reread_offline(client: ToastClient | None = None) -> int:
+    """Reads the availability of the connected restaurants shown offline again; returns
+    how many were asked for."""
+    offline = Restaurant.objects.filter(
+        availability=Restaurant.Availability.OFFLINE,
+        connection__status=Connection.Status.CONNECTED,
+    ).order_by("availability_at")
+    guids = [str(guid) for guid in offline.values_list("guid", flat=True)[:REREAD_AT_MOST]]
+    if guids:
+        client = client or get_client()
+    for guid in guids:
+        read_from_platform(guid, client)
+    return len(guids)
 
 
 def _record(guid: str, before: str, reading: Availability, moment: Moment, source: str) -> None:

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from integrations.models import ApiFailure, WebhookEvent
 from integrations.sync import availability
-from integrations.tasks import process_webhook_event
-from restaurants.models import Restaurant, TimelineEntry
+from integrations.tasks import process_webhook_event, scheduled_availability
+from restaurants.models import Connection, Restaurant, TimelineEntry
 from tests.integrations.events import availability_event, deliver, post_event
-from tests.platform import connected_guids, control, qcluster, running_simulator
+from tests.platform import connected_guids, control, qcluster, running_simulator, stats
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,19 @@ def _wait_for_processed(count):
     while WebhookEvent.objects.filter(status="processed").count() < count:
         assert time.monotonic() < deadline, "the queue did not process the event"
         time.sleep(0.1)
+
+
+def test_the_schedule_reads_again_only_the_restaurants_shown_offline(toast, sim):
+    missed, online = connected_guids(sim)[4:6]
+    for guid, status in ((missed, "OFFLINE"), (online, "ONLINE")):
+        Connection.objects.create(restaurant=Restaurant.objects.create(guid=guid))
+        _apply_webhook(guid, status, timezone.now() - _MINUTE)
+    # The platform brought `missed` back online, and its webhook never arrived.
+    control(sim, "POST", f"restaurants/{missed}/availability", json={"status": "ONLINE"})
+    control(sim, "POST", "stats/reset")
+
+    scheduled_availability()
+
+    assert Restaurant.objects.get(pk=missed).availability == "ONLINE"
+    asked = stats(sim)["restaurant_requests"]
+    assert asked == {missed: 1}
