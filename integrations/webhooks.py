@@ -11,7 +11,9 @@ and 15 minutes later. The work happens in the queue (integrations.tasks).
 The details are loosely typed (string coordinates, nulls, misspelt and new
 fields): they are kept as sent, and only what the connection needs is read.
 An event type the portal does not know is kept too (open enums) and shown
-as not applied.
+as not applied. `restaurant_availability` events (whether a restaurant takes
+online orders) come the same way, signed the same way, and go through the
+same queue task (integrations/sync/availability.py applies them).
 """
 
 import logging
