@@ -94,9 +94,14 @@ def test_its_rate_limit_is_per_restaurant_location():
             return session.get(f"{simulator.url}{AVAILABILITY}", headers=headers, timeout=10)
 
         time.sleep(1 - time.time() % 1 + 0.01)  # start of a fresh one-second slice
+        start = time.time()
         with ThreadPoolExecutor(8) as pool:
             statuses = [answer.status_code for answer in pool.map(fetch, [first] * 30)]
-        assert statuses.count(200) == 20 and statuses.count(429) == 10
+        # A loaded machine may spread the burst over more than one slice of 20.
+        slices = int(time.time()) - int(start) + 1
+        assert statuses.count(200) + statuses.count(429) == 30
+        assert 20 <= statuses.count(200) <= 20 * slices, slices
+        assert statuses.count(429) >= 1 or slices > 1
         assert fetch(second).status_code == 200
 
 

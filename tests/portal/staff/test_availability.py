@@ -7,9 +7,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.signing import SignedPackage
 
+from integrations.sync import availability
+from integrations.sync.lifecycle import Moment
+from integrations.toast.availability import Availability
 from restaurants.models import Connection, Restaurant
 from tests.stored import make_restaurant
 
@@ -46,6 +50,18 @@ def test_an_offline_restaurant_says_so_on_its_page_and_list_row(staff_client, fu
     assert "Offline since 2026-03-01 12:00 UTC (restaurant_availability webhook)" in page
     assert "Not taking online orders" in page  # the checklist item
     assert 'href="/docs/finish-onboarding/#taking-online-orders"' in page
+
+
+def test_the_change_is_on_the_pages_timeline_with_the_reason_escaped(staff_client, full):
+    reading = Availability(full["guid"], "OFFLINE", "AVAILABILITY_OFFLINE", HOSTILE)
+    availability.apply(full["guid"], reading, moment=Moment(timezone.now()), source="webhook")
+
+    page = _html(staff_client, f"/restaurants/{full['guid']}/")
+
+    timeline = page[page.index('id="timeline"') :]
+    assert "Taking orders</span>" in timeline  # the entry's kind
+    assert "Stopped taking online orders: &quot;&gt;&lt;script&gt;alert(1)" in timeline
+    assert "<script>alert(1)</script>" not in page
 
 
 def test_a_restaurant_without_events_is_taking_orders(staff_client, full):
