@@ -12,12 +12,24 @@ from restaurants.models import Connection
 
 from .budgets import DatabaseBudgets
 from .models import ApiFailure, SyncRun, WebhookEvent
-from .sync import discovery, enqueue_refresh, lifecycle, polling, recovery, refresh, runs
+from .sync import (
+    availability,
+    discovery,
+    enqueue_refresh,
+    lifecycle,
+    polling,
+    recovery,
+    refresh,
+    runs,
+)
+from .toast.availability import AvailabilityError
+from .toast.availability import read as read_availability_details
 
 logger = logging.getLogger(__name__)
 
 RETENTION_DAYS = 90
 EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
+AVAILABILITY_CATEGORY = "restaurant_availability"
 
 
 def poll(run_id: int) -> None:
@@ -55,11 +67,24 @@ def scheduled_refresh() -> None:
     enqueue_refresh(connected, trigger=SyncRun.Trigger.SCHEDULE)
 
 
+def read_availability(guid: str) -> None:
+    availability.read_from_platform(guid)
+
+
+def scheduled_availability() -> None:
+    read = availability.reread_offline()
+    if read:
+        logger.info("Read the availability of %d offline restaurants again", read)
+
+
 def process_webhook_event(event_id: int) -> None:
     """Applies a stored partners webhook event to its connection, in the order of the
     events' own timestamps (see sync/lifecycle.py); a stale one says why on its row."""
     event = WebhookEvent.objects.get(pk=event_id)
     if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE):
+        return
+    if event.event_category == AVAILABILITY_CATEGORY:
+        _process_availability(event)
         return
     if event.event_type not in EVENT_TYPES:
         # Open enums: a new event type is kept for staff to see, never guessed at.
@@ -83,6 +108,25 @@ def process_webhook_event(event_id: int) -> None:
         return
     if change.needs_refresh:
         enqueue_refresh([change.guid], trigger=SyncRun.Trigger.WEBHOOK)
+
+
+def _process_availability(event: WebhookEvent) -> None:
+    """A `restaurant_availability` event: its `details` say the availability, whatever
+    the eventType (the published example shows `availability_offline` alone)."""
+    try:
+        reading = read_availability_details(event.payload["details"])
+    except AvailabilityError as exc:
+        _mark(event, WebhookEvent.Status.FAILED, error=f"Not applied: {exc}")
+        return
+    with transaction.atomic():  # as for partner events: the change and its mark, or neither
+        applied = availability.apply(
+            str(event.restaurant_guid),
+            reading,
+            moment=lifecycle.webhook_moment(event),
+            source=availability.Source.WEBHOOK,
+        )
+        status = WebhookEvent.Status.STALE if applied.stale else WebhookEvent.Status.PROCESSED
+        _mark(event, status, outcome=applied.outcome)
 
 
 def prune_history() -> None:

@@ -11,7 +11,9 @@ and 15 minutes later. The work happens in the queue (integrations.tasks).
 The details are loosely typed (string coordinates, nulls, misspelt and new
 fields): they are kept as sent, and only what the connection needs is read.
 An event type the portal does not know is kept too (open enums) and shown
-as not applied.
+as not applied. `restaurant_availability` events (whether a restaurant takes
+online orders) come the same way, signed the same way, and go through the
+same queue task (integrations/sync/availability.py applies them).
 """
 
 import logging
@@ -32,8 +34,10 @@ from .signing import verify
 
 logger = logging.getLogger(__name__)
 
-# The guide's body says "partner"; its header table says "partners".
-EVENT_CATEGORIES = {"partner", "partners"}
+# The guide's body says "partner"; its header table says "partners". The
+# restaurant_availability subscription may point at the same endpoint: its
+# details name the restaurant in `restaurantGuid` too.
+EVENT_CATEGORIES = {"partner", "partners", "restaurant_availability"}
 MAX_NAME_LENGTH = 64  # WebhookEvent.event_type
 MAX_ATTEMPT = 1_000
 
@@ -84,7 +88,7 @@ def _parse(body):
     if not isinstance(message, dict):
         raise Malformed("body is not a JSON object")
     if str(message.get("eventCategory")) not in EVENT_CATEGORIES:
-        raise Malformed("eventCategory must be 'partner' or 'partners'")
+        raise Malformed("eventCategory must be 'partner', 'partners' or 'restaurant_availability'")
     event_type = message.get("eventType")
     if not isinstance(event_type, str) or not 0 < len(event_type) <= MAX_NAME_LENGTH:
         raise Malformed(f"eventType must be a name of 1 to {MAX_NAME_LENGTH} characters")

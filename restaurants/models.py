@@ -93,6 +93,15 @@ ONBOARDING_STAGES = (Stage.CONNECTED, Stage.DATA_RECEIVED, Stage.IN_REVIEW, Stag
 
 
 class Restaurant(models.Model):
+    class Availability(models.TextChoices):
+        ONLINE = "ONLINE", "Taking online orders"
+        OFFLINE = "OFFLINE", "Not taking online orders"
+
+    class AvailabilitySource(models.TextChoices):
+        NONE = "", "No availability event yet"
+        WEBHOOK = "webhook", "restaurant_availability webhook"
+        API = "api", "Restaurant availability API"
+
     guid = models.UUIDField(primary_key=True)
 
     # general
@@ -189,6 +198,25 @@ class Restaurant(models.Model):
         null=True, blank=True, validators=[validators.validate_non_negative]
     )
 
+    # online ordering availability (the platform's restaurant availability): with no
+    # event yet the restaurant counts as online, as the platform says.
+    availability = models.CharField(
+        max_length=8, choices=Availability.choices, default=Availability.ONLINE
+    )
+    availability_reason = models.TextField(blank=True)
+    availability_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the platform says the current availability began."
+    )
+    availability_source = models.CharField(
+        max_length=8, choices=AvailabilitySource.choices, default="", blank=True
+    )
+    # The order of availability records, as for partner events (Connection.last_event_at):
+    # a record that is not later than the one applied last changes nothing.
+    availability_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the availability record applied last happened."
+    )
+    availability_webhook_id = models.PositiveBigIntegerField(null=True, blank=True)
+
     # bookkeeping
     content_sha256 = models.CharField(max_length=64, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
@@ -256,6 +284,9 @@ class Restaurant(models.Model):
     def overdue(self):
         """The next step's due date has passed (in the portal's time zone)."""
         return self.next_step_due is not None and self.next_step_due < timezone.localdate()
+
+    def is_taking_online_orders(self):
+        return self.is_connected() and self.availability != self.Availability.OFFLINE
 
     def is_stale(self, now=None):
         fetched = self.last_fetched_at

@@ -28,6 +28,10 @@ What each item asks for, and why:
 - prep times set: the takeout prep time is above zero, and so is the delivery
   prep time when the restaurant delivers. Zero would promise guests orders
   that are ready the moment they are placed.
+- taking online orders: the restaurant is connected and the platform's
+  restaurant availability does not say OFFLINE (with no availability event
+  it counts as online, as the platform says). A removed or never connected
+  restaurant takes no orders through the integration.
 """
 
 from dataclasses import dataclass
@@ -146,6 +150,17 @@ ITEMS = (
         doc_page="finish-onboarding",
         doc_anchor="prep-times",
         done=Q(takeout_prep_time__gt=0) & (Q(delivery_enabled=False) | Q(delivery_prep_time__gt=0)),
+    ),
+    Item(
+        key="taking-orders",
+        label="Taking online orders",
+        todo_label="Not taking online orders",
+        hint="Switch on the device that approves online orders, or end the pause.",
+        doc_page="finish-onboarding",
+        doc_anchor="taking-online-orders",
+        # Restaurant.is_taking_online_orders() says the same of one restaurant read.
+        done=Q(connection__status=Connection.Status.CONNECTED)
+        & ~Q(availability=Restaurant.Availability.OFFLINE),
     ),
 )
 TOTAL = len(ITEMS)

@@ -12,6 +12,7 @@ PARTNER_RESTAURANTS = "/partners/v1/restaurants"
 CONNECTED = "/partners/v1/connectedRestaurants"
 RESTAURANT = re.compile(r"^/restaurants/v1/restaurants/(?P<guid>[^/]+)$")
 GROUP = re.compile(r"^/restaurants/v1/groups/(?P<guid>[^/]+)/restaurants$")
+AVAILABILITY = "/restaurant-availability/v1/availability"
 MAX_PAGE_SIZE = 200
 
 

@@ -17,6 +17,7 @@ class Faults:
     outage_start: datetime.datetime | None = None  # every API answer is 503 in between
     outage_end: datetime.datetime | None = None
     malformed_rate: float = 0.0  # fraction of RestaurantInfo bodies that are broken
+    malformed_availability_rate: float = 0.0  # the same for RestaurantAvailability bodies
     token_ttl: int | None = None  # overrides the configured token lifetime
     # endpoint (path template, e.g. /partners/v1/connectedRestaurants) -> the status
     # every request there is answered with, after the token check: a 403 is an

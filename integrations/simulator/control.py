@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from . import api
 from .config import Faults, Published
+from .webhooks import AVAILABILITY
 
 PREFIX = "/_simulator/"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -125,10 +126,25 @@ def _restaurant_action(sim, data, guid, action):
         return api.error(404, f"No restaurant {guid}")
     if action == "change":
         return api.Answer(200, {"guid": guid, "changed": world.change(guid)})
+    if action == "availability":
+        return _set_availability(sim, guid, data)
     if action != "connect" and guid not in world.connections:
         return api.error(409, f"Restaurant {guid} never connected")
     connection = getattr(world, action)(guid)
     return _notify(sim, EVENTS[action], connection)
+
+
+def _set_availability(sim, guid, data):
+    status = data.get("status", "OFFLINE")
+    if status not in ("ONLINE", "OFFLINE"):
+        raise ValueError('status must be "ONLINE" or "OFFLINE"')
+    reason = data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ValueError("reason must be text")
+    record = sim.world.set_availability(guid, status == "ONLINE", reason)
+    event_type = "availability_online" if status == "ONLINE" else "availability_offline"
+    event, sent = sim.webhooks.send(event_type, dict(record), category=AVAILABILITY)
+    return api.Answer(200, {"guid": guid, "availability": record, "event": event, "status": sent})
 
 
 def _notify(sim, event_type, connection):
@@ -200,6 +216,14 @@ ENDPOINTS = [
         "Changes its configuration (hours, payments, prep times or online ordering); "
         "no webhook: the next refresh finds it.",
         _action("change"),
+    ),
+    Endpoint(
+        "POST",
+        "restaurants/{guid}/availability",
+        'Takes it offline for online orders, or online with {"status": "ONLINE"} (body '
+        '{"status": "OFFLINE" or "ONLINE", "reason": TEXT}, both optional): the '
+        "availability API answers so and a restaurant_availability webhook is sent.",
+        _action("availability"),
     ),
     Endpoint(
         "POST",

@@ -15,6 +15,15 @@ MALFORMED_KINDS = (
     "lone_surrogate",
 )
 
+# RestaurantAvailability bodies that are not one (an open enum's new status among them).
+MALFORMED_AVAILABILITY = (
+    b'{"restaurantGuid": ',
+    b'["ONLINE"]',
+    b'{"reasonKey": "AVAILABILITY_OFFLINE"}',
+    b'{"status": 0, "reason": "<b>closed</b>"}',
+    b'{"status": "PAUSED", "reason": "Snoozed for 20 minutes"}',
+)
+
 
 class FaultInjector:
     def __init__(self, faults, seed):
@@ -23,6 +32,7 @@ class FaultInjector:
         self.lock = threading.Lock()
         self.api_requests = 0
         self.malformed_served = 0
+        self.malformed_availability_served = 0
 
     def replace(self, faults):
         with self.lock:
@@ -57,6 +67,16 @@ class FaultInjector:
             kind = MALFORMED_KINDS[self.malformed_served % len(MALFORMED_KINDS)]
             self.malformed_served += 1
         return malformed(kind, info_bytes, info)
+
+    def availability_body(self, record):
+        """The RestaurantAvailability body to send: usually `record`, sometimes broken."""
+        with self.lock:
+            rate = self.faults.malformed_availability_rate
+            if not rate or self.rng.random() >= rate:
+                return json.dumps(record).encode()
+            served = self.malformed_availability_served
+            self.malformed_availability_served += 1
+        return MALFORMED_AVAILABILITY[served % len(MALFORMED_AVAILABILITY)]
 
 
 def malformed(kind, info_bytes, info):

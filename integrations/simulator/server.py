@@ -125,6 +125,8 @@ class Simulator:
             return self._partner_restaurants(query)
         if path == api.CONNECTED:
             return self._connected(query)
+        if path == api.AVAILABILITY:
+            return self._availability(restaurant)
         for pattern, handler in ((api.RESTAURANT, self._restaurant), (api.GROUP, self._group)):
             match = pattern.match(path)
             if match:
@@ -181,6 +183,19 @@ class Simulator:
         info_bytes = world.info_bytes(guid, self.config.published.captured_deviations)
         body = self.faults.restaurant_body(info_bytes, world.restaurants[guid])
         return api.Answer(200, body)
+
+    def _availability(self, restaurant):
+        """The restaurant in the header's `RestaurantAvailability` (the API takes no other
+        parameter); answered like the restaurants API for an unknown or removed one."""
+        if not restaurant:
+            return api.error(400, "The Toast-Restaurant-External-ID header is required")
+        if restaurant not in self.world.restaurants:
+            return api.error(404, f"Restaurant {restaurant} was not found")
+        if not self.world.is_connected(restaurant):
+            return api.error(403, f"Restaurant {restaurant} has not granted access to this client")
+        return api.Answer(
+            200, self.faults.availability_body(self.world.availability_of(restaurant))
+        )
 
     def _group(self, group, query, restaurant):
         members = self.world.groups.get(group)

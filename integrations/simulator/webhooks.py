@@ -1,4 +1,9 @@
-"""Partner webhook events, signed and posted as the platform does.
+"""Partner and restaurant availability webhook events, signed and posted as the platform does.
+
+Availability events follow the guide's one published example
+(`eventCategory` restaurant_availability, `eventType` availability_offline,
+`details` a RestaurantAvailability); the guide names no other event type, so
+the simulator's going online is sent as `availability_online`.
 
 Each delivery carries `Toast-Attempt-Number` (1, then one more per delivery of
 the same event). With `Published.redelivery_minute_seconds` every event is
@@ -22,6 +27,7 @@ from .config import SimulatorConfig
 REDELIVERY_MINUTES = (5, 15)
 # Stand-ins for the new fields the platform adds without notice (open enums).
 SCOPES = ["restaurants:read", "partners:read"]
+PARTNER, AVAILABILITY = "partner", "restaurant_availability"
 # Fields the guide's example leaves null.
 NULL_IN_THE_GUIDE = ("createdByFirstName", "createdByLastName", "createdByPhoneNumber")
 
@@ -43,14 +49,14 @@ class WebhookSender:
         # Read at each use: PUT /_simulator/published replaces the options at run time.
         return self.config.published
 
-    def send(self, event_type, details, *, bad_signature=False):
+    def send(self, event_type, details, *, bad_signature=False, category=PARTNER):
         """Builds, signs and posts one event; returns (event, receiver status or None)."""
         now = datetime.datetime.now(datetime.UTC)
-        if self.published.loose_webhook_details:
+        if category == PARTNER and self.published.loose_webhook_details:
             details = loosely_typed(details)
         event = {
             "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
-            "eventCategory": "partner",
+            "eventCategory": category,
             "eventType": event_type,
             "guid": str(uuid.uuid4()),
             "details": details,
@@ -96,8 +102,7 @@ class WebhookSender:
         with self.lock:
             self.count += 1
             attempt = self.attempts[event["guid"]] = self.attempts.get(event["guid"], 0) + 1
-        # The guide's header table spells the category in the plural, its body does not.
-        category = "partners" if self.published.loose_webhook_details else event["eventCategory"]
+        category = event["eventCategory"]
         headers = {
             "Content-Type": "application/json",
             "Toast-Signature": sign(secret, body, event["timestamp"]),
@@ -105,6 +110,13 @@ class WebhookSender:
             "Toast-Event-Category": category,
             "Toast-Attempt-Number": str(attempt),
         }
+        if category == PARTNER:
+            # The guide's header table spells the category in the plural, its body does not.
+            if self.published.loose_webhook_details:
+                headers["Toast-Event-Category"] = "partners"
+        else:
+            # Omitted for partner events only: the others name their restaurant.
+            headers["Toast-Restaurant-External-ID"] = event["details"]["restaurantGuid"]
         try:
             return requests.post(self.url, data=body, headers=headers, timeout=10).status_code
         except requests.RequestException:

@@ -80,6 +80,9 @@ class World:
     restaurants: dict = field(default_factory=dict)  # guid -> RestaurantInfo
     connections: dict = field(default_factory=dict)  # guid -> Connection (ever connected)
     groups: dict = field(default_factory=dict)  # group guid -> [restaurant guids]
+    # guid -> RestaurantAvailability, for the restaurants set by hand; the others are
+    # online, as the platform says of a restaurant with no availability event.
+    availability: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self):
@@ -132,6 +135,7 @@ class World:
                 "restaurants": self.restaurants,
                 "groups": self.groups,
                 "connections": {g: dataclasses.asdict(c) for g, c in self.connections.items()},
+                "availability": self.availability,
             }
 
     @classmethod
@@ -140,6 +144,7 @@ class World:
         world.restaurants = data["restaurants"]
         world.groups = data["groups"]
         world.connections = {g: Connection(**c) for g, c in data["connections"].items()}
+        world.availability = data.get("availability", {})  # absent from older state files
         version, internal, gauss = data["rng"]
         # Where it left off: a restaurant created after a restart gets a new GUID.
         world.rng.setstate((version, tuple(internal), gauss))
@@ -189,6 +194,11 @@ class World:
                 }
                 for guid, info in self.restaurants.items()
             ]
+
+    def availability_of(self, guid):
+        """The restaurant's `RestaurantAvailability`."""
+        with self.lock:
+            return self.availability.get(guid) or availability_record(guid, True)
 
     def access(self, guid):
         """The integration's access to the restaurant, one of ACCESS."""
@@ -247,6 +257,13 @@ class World:
             self._changed()
             return connection
 
+    def set_availability(self, guid, online, reason=None):
+        """Takes the restaurant online or offline; returns its `RestaurantAvailability`."""
+        with self.lock:
+            record = self.availability[guid] = availability_record(guid, online, reason)
+            self._changed()
+            return record
+
     def change(self, guid):
         with self.lock:
             what = catalog.change(self.rng, self.restaurants[guid])
@@ -254,6 +271,21 @@ class World:
                 self._bytes.pop((guid, shaped), None)
             self._changed()
             return what
+
+
+def availability_record(guid, online, reason=None):
+    """A `RestaurantAvailability` as the API answers it and the webhook's details carry it."""
+    default = (
+        "Restaurant can accept online orders"
+        if online
+        else ("Restaurant cannot accept online orders")
+    )
+    return {
+        "restaurantGuid": guid,
+        "status": "ONLINE" if online else "OFFLINE",
+        "reasonKey": "AVAILABILITY_ONLINE" if online else "AVAILABILITY_OFFLINE",
+        "reason": default if reason is None else reason,
+    }
 
 
 def _now_ms():

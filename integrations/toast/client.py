@@ -20,7 +20,7 @@ import requests
 
 from restaurants import strict_json
 
-from . import errors, pages
+from . import availability, errors, pages
 from .ratelimit import RateLimiter, bucket_for
 from .tokens import SharedTokens, Token
 
@@ -31,6 +31,7 @@ PARTNER_RESTAURANTS = "/partners/v1/restaurants"
 CONNECTED_RESTAURANTS = "/partners/v1/connectedRestaurants"
 RESTAURANT = "/restaurants/v1/restaurants/{guid}"
 GROUP_RESTAURANTS = "/restaurants/v1/groups/{guid}/restaurants"
+AVAILABILITY = "/restaurant-availability/v1/availability"
 MAX_PAGE_SIZE = 200
 
 
@@ -167,6 +168,13 @@ class ToastClient:
         items = self._request(call, list)
         return [item["guid"] for item in items if isinstance(item, dict) and item.get("guid")]
 
+    def restaurant_availability(self, guid: object) -> availability.Availability:
+        """Whether the restaurant accepts online orders now (one restaurant a request: the
+        published API takes no list)."""
+        guid = str(guid)
+        call = Call("GET", AVAILABILITY, AVAILABILITY, guid)
+        return self._request(call, availability.answer_reader(guid))
+
     # The one way a request is sent -------------------------------------------
     def _request(
         self,
@@ -209,7 +217,7 @@ class ToastClient:
             return _expect(body, expected, call)
         try:
             return expected(body, headers)
-        except pages.PageError as exc:
+        except (pages.PageError, availability.AvailabilityError) as exc:
             raise self._error(call, errors.MalformedResponse, str(exc), kind="malformed") from exc
 
     def _send(

@@ -71,6 +71,7 @@ class RestaurantAdmin(admin.ModelAdmin):
         "time_zone",
         "delivery_enabled",
         "online_ordering_enabled",
+        "availability",
         "archived",
         "state_code",
     ]

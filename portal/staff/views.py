@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from integrations.models import ApiFailure, SyncRun, WebhookEvent
-from integrations.sync import enqueue_refresh
+from integrations.sync import availability, enqueue_refresh
 from portal.staff import csv_export, filters, web_links, work_views
 from portal.staff.access import staff_view
 from restaurants import delivery_map, history, onboarding, payments, schedule, timeline
@@ -134,5 +134,7 @@ def refresh(request, guid):
         actor=request.user,
         details={"run": run.pk},
     )
+    # The availability API answers for one restaurant a request: read when asked.
+    availability.enqueue_read(guid)
     messages.success(request, f"Refresh queued (run #{run.pk}); the dashboard shows its progress.")
     return redirect(restaurant)

@@ -153,8 +153,8 @@ def test_the_link_opens_the_checklist_of_its_restaurant_only(link):
     html = response.content.decode()
     assert "Café Ünïcode" in html and "Harvard Square" in html
     assert "Other Diner" not in html
-    assert "7 of 7" in html
-    assert html.count('class="done"') == 7
+    assert "8 of 8" in html
+    assert html.count('class="done"') == 8
 
 
 def test_open_items_link_to_the_docs_section_that_fixes_them(sparse_restaurant):
@@ -162,7 +162,7 @@ def test_open_items_link_to_the_docs_section_that_fixes_them(sparse_restaurant):
 
     html = open_page(status_links.token_for(made)).content.decode()
 
-    assert "3 of 7" in html
+    assert "4 of 8" in html
     for anchor in ("hours-and-services", "online-ordering", "payment-options", "prep-times"):
         assert f'href="/docs/finish-onboarding/#{anchor}"' in html
     assert 'href="/docs/finish-onboarding/#delivery-area"' not in html

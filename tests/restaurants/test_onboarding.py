@@ -21,6 +21,7 @@ KEYS = [
     "payment-options",
     "delivery-area",
     "prep-times",
+    "taking-orders",
 ]
 
 
@@ -57,8 +58,9 @@ def test_the_sparse_fixture_has_data_but_nothing_else_set_up(sparse_restaurant):
         "payment-options": "todo",
         "delivery-area": "n/a",  # delivery is off: nothing to draw
         "prep-times": "todo",
+        "taking-orders": "done",  # no availability event: online, as the platform says
     }
-    assert done_in_list(sparse_restaurant) == 3
+    assert done_in_list(sparse_restaurant) == 4
 
 
 def test_each_item_links_to_a_documentation_section(full_restaurant):
@@ -70,13 +72,23 @@ def test_each_item_links_to_a_documentation_section(full_restaurant):
         "/docs/finish-onboarding/#payment-options",
         "/docs/finish-onboarding/#delivery-area",
         "/docs/finish-onboarding/#prep-times",
+        "/docs/finish-onboarding/#taking-online-orders",
     ]
     assert urls[0] == "/docs/connect/#connect-the-integration"
 
 
 EDGE_CASES = {
-    "removed connection": (dict(), {"connected": False}, {"connected": "todo"}),
-    "a prospect without connection": (dict(), {"connected": None}, {"connected": "todo"}),
+    # Neither takes orders through the integration, whatever the platform last said.
+    "removed connection": (
+        dict(),
+        {"connected": False},
+        {"connected": "todo", "taking-orders": "todo"},
+    ),
+    "a prospect without connection": (
+        dict(),
+        {"connected": None},
+        {"connected": "todo", "taking-orders": "todo"},
+    ),
     "every day closed": (
         {f"schedules__weekSchedule__{day}": None for day in WEEKDAYS},
         {},
@@ -132,6 +144,23 @@ def test_edge_cases_change_only_their_item_and_both_views_agree(case):
     restaurant = stored(variant("restaurant_full", **changes), **options)
 
     assert states(restaurant) == dict.fromkeys(KEYS, "done") | expected
+    assert_both_agree(restaurant)
+
+
+@pytest.mark.parametrize(
+    ("availability", "expected"),
+    [(Restaurant.Availability.OFFLINE, "todo"), (Restaurant.Availability.ONLINE, "done")],
+)
+def test_an_offline_restaurant_is_not_taking_orders_in_both_views(availability, expected):
+    restaurant = stored(variant("restaurant_full"))
+    Restaurant.objects.filter(pk=restaurant.pk).update(availability=availability)
+    restaurant.refresh_from_db()
+
+    assert states(restaurant) == dict.fromkeys(KEYS, "done") | {"taking-orders": expected}
+    entries = {entry.key: entry for entry in onboarding.checklist(restaurant)}
+    label = "Taking online orders" if expected == "done" else "Not taking online orders"
+    assert entries["taking-orders"].label == label
+    assert restaurant.is_taking_online_orders() is (expected == "done")
     assert_both_agree(restaurant)
 
 

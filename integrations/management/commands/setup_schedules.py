@@ -22,6 +22,11 @@ SCHEDULES: dict[str, tuple[str, str | int]] = {
         "integrations.tasks.scheduled_discovery",
         "TOAST_DISCOVERY_INTERVAL_MINUTES",
     ),
+    # The guide's fallback for a missed restaurant_availability event: every ten minutes.
+    "Read the availability of offline restaurants again": (
+        "integrations.tasks.scheduled_availability",
+        10,
+    ),
     "Prune old failures and webhook events": ("integrations.tasks.prune_history", DAILY),
     # A dead worker's chunk is noticed within two minutes: see sync/recovery.py.
     "Recover the refresh work of lost workers": ("integrations.tasks.recover_lost_work", 1),

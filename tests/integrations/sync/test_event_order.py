@@ -12,7 +12,7 @@ from integrations.models import WebhookEvent
 from integrations.sync import lifecycle, polling
 from integrations.tasks import process_webhook_event
 from restaurants.models import Connection
-from tests.integrations.events import partner_event, post_event
+from tests.integrations.events import deliver, partner_event, post_event
 from tests.platform import connected_guids
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,6 @@ GUIDE = {
 def _guide_event(event_type, **details):
     at, modified = GUIDE[event_type]
     return partner_event(event_type, RESTAURANT, at=at, modifiedDate=modified, **details)
-
-
-def deliver(client, event):
-    """The platform posts `event`; a worker then runs the queued task."""
-    assert post_event(client, event).status_code == 200
-    stored = WebhookEvent.objects.get(guid=event["guid"])
-    process_webhook_event(stored.pk)
-    stored.refresh_from_db()
-    return stored
 
 
 def _status():
