@@ -4,6 +4,8 @@ schedule blocks that show their whole service on hover and on keyboard focus.
 The browser is tests/portal/browser/conftest.py's. Screenshots go to test-artifacts/.
 """
 
+import datetime
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from django.conf import settings
 from integrations.models import SyncRun
 from integrations.sync import runs
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Restaurant
+from restaurants.models import Connection, Restaurant
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
@@ -95,4 +97,28 @@ def test_the_whole_status_link_shows_and_copies(signed_in_page, live_server, res
     page.wait_for_selector("#status-links [data-copy]:has-text('Copied')")
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#status-links").screenshot(path=ARTIFACTS / "status-link-panel.png")
+    assert page.errors == [] and page.left_loopback == []
+
+
+def test_prospect_and_removed_pages_say_what_is_not_known(signed_in_page, live_server, restaurant):
+    prospect = Restaurant.objects.create(guid=uuid.uuid4())
+    Connection.objects.filter(pk=restaurant["guid"]).update(
+        status=Connection.Status.REMOVED,
+        removed_at=datetime.datetime(2026, 11, 3, 14, 2, tzinfo=datetime.UTC),
+    )
+    page = signed_in_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, guid, width in [
+        ("prospect", prospect.guid, 1440),
+        ("removed", restaurant["guid"], 1024),
+        ("removed-phone", restaurant["guid"], 390),
+    ]:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/restaurants/{guid}/")
+        assert page.is_visible("#access-banner"), name
+        assert page.locator("text=Create a status link").count() == 0, name
+        assert page.locator("text=/(Open|Closed) now/").count() == 0, name
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        page.screenshot(path=ARTIFACTS / f"restaurant-{name}.png", full_page=True)
+    assert "Removed on 2026-11-03 14:02 UTC" in page.inner_text("#access-banner")
     assert page.errors == [] and page.left_loopback == []
