@@ -178,7 +178,8 @@ def test_a_prospect_has_unknown_hours_and_no_status_link(staff_client):
     assert "Prospect:" in page and 'id="access-banner"' in page
     schedule = _section(page, "schedule")
     assert "Opening hours not known" in schedule and "Closed" not in schedule
-    for section in ("payments", "prep-times", "delivery"):
+    assert f'<p class="meta">GUID {guid}' in page  # no stray "·" before it
+    for section in ("general", "payments", "prep-times", "delivery"):
         assert "Not known yet" in _section(page, section)
     assert "— min" not in page
     links = _section(page, "status-links")
