@@ -77,7 +77,6 @@ def restaurant_detail(request, guid):
     days = schedule.week(restaurant, restaurant.day_schedules.all())
     area, area_message = delivery_map.delivery_area(restaurant)
     checklist = onboarding.checklist(restaurant)
-    trading = _trading(restaurant)
     refresh_run = _refresh_run(request.GET.get("refresh"))
     return render(
         request,
@@ -85,13 +84,12 @@ def restaurant_detail(request, guid):
         {
             "restaurant": restaurant,
             "connection": restaurant.connection_or_none,
-            "trading": trading,
             # No day schedule at all: the platform sent no hours (a prospect, or a
             # payload without its schedules), which is not "closed all week".
             "hours_known": bool(restaurant.day_schedules.all()),
             "days": days,
             "axis": schedule.axis(restaurant.closeout_hour),
-            "open_state": trading
+            "open_state": _trading(restaurant)
             and schedule.open_state(days, restaurant.time_zone, restaurant.closeout_hour),
             "local_now": schedule.local_now(restaurant.time_zone),
             "address": postal.address_lines(restaurant),
