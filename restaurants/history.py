@@ -10,6 +10,8 @@ import math
 import sys
 from dataclasses import dataclass
 
+from restaurants import field_labels
+
 PAGE_SIZE = 20
 
 
@@ -18,6 +20,11 @@ class Change:
     path: str
     before: object
     after: object
+
+    @property
+    def label(self):
+        """What staff call the field; `path` is the payload's own name for it."""
+        return field_labels.label(self.path)
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,19 @@ FIELDS = tuple(
 
 
 def matrix(restaurant):
-    """Rows of (method, [True/False/None per order type]); None where the option does not exist."""
+    """Rows of (method, [a cell per order type]): True, False or None (not sent) as the
+    platform says; "n/a" where the option does not exist, "off" for delivery options of
+    a restaurant that does not deliver (the platform may still send them as on)."""
     rows = []
     for label, method in METHODS:
-        cells = [
-            "n/a" if (kind, method) in MISSING else getattr(restaurant, f"{kind}_{method}")
-            for _, kind in ORDER_TYPES
-        ]
+        cells = [_cell(restaurant, kind, method) for _, kind in ORDER_TYPES]
         rows.append((label, cells))
     return rows
+
+
+def _cell(restaurant, kind, method):
+    if (kind, method) in MISSING:
+        return "n/a"
+    if kind == "delivery" and restaurant.delivery_enabled is False:
+        return "off"
+    return getattr(restaurant, f"{kind}_{method}")

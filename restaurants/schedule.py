@@ -86,15 +86,18 @@ def _placement(start, end, closeout):
 
 
 def axis(closeout_hour):
-    """The grid's hour marks, from the closeout hour (where the business day starts)."""
+    """The grid's hour marks: every TICK_HOURS hours of the clock, midnight among them.
+
+    Counted from midnight, not from the closeout hour, so the labels stand
+    evenly spaced whatever the closeout hour (the track's left edge is the
+    closeout hour, as the text under the grid says).
+    """
     origin = (closeout_hour or 0) * 60
+    first = -(-origin // (TICK_HOURS * 60)) * TICK_HOURS * 60  # the first mark at or after it
     ticks = []
-    for minute in range(origin, origin + TRACK_MINUTES, 60):
-        hour = minute // 60 % 24
-        # Every third hour, and the closeout hour, unless a label would crowd it.
-        if minute == origin or (hour % TICK_HOURS == 0 and minute - origin > 2 * 60):
-            left = round((minute - origin) / TRACK_MINUTES * 100, 3)
-            ticks.append(Tick(left, f"{hour:02d}:00", minute == MINUTES_PER_DAY))
+    for minute in range(first, origin + TRACK_MINUTES, TICK_HOURS * 60):
+        left = round((minute - origin) / TRACK_MINUTES * 100, 3)
+        ticks.append(Tick(left, f"{minute // 60 % 24:02d}:00", minute == MINUTES_PER_DAY))
     return ticks
 
 

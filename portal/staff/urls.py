@@ -15,4 +15,9 @@ urlpatterns = [
         name="restaurant-next-step",
     ),
     path("restaurants/<uuid:guid>/notes/", work_views.add_note, name="restaurant-note"),
+    path(
+        "restaurants/<uuid:guid>/refresh/<int:run>/progress.json",
+        views.refresh_progress,
+        name="restaurant-refresh-progress",
+    ),
 ]

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,16 @@ from integrations.models import ApiFailure, SyncRun, WebhookEvent
 from integrations.sync import availability, enqueue_refresh
 from portal.staff import csv_export, filters, web_links, work_views
 from portal.staff.access import staff_view
-from restaurants import delivery_map, history, onboarding, payments, schedule, timeline
+from restaurants import (
+    delivery_map,
+    history,
+    onboarding,
+    payments,
+    postal,
+    prep_times,
+    schedule,
+    timeline,
+)
 from restaurants.models import DaySchedule, Restaurant, Service
 
 PAGE_SIZE = 50
@@ -66,18 +77,27 @@ def restaurant_detail(request, guid):
     days = schedule.week(restaurant, restaurant.day_schedules.all())
     area, area_message = delivery_map.delivery_area(restaurant)
     checklist = onboarding.checklist(restaurant)
+    refresh_run = _refresh_run(request.GET.get("refresh"))
     return render(
         request,
         "restaurants/detail.html",
         {
             "restaurant": restaurant,
             "connection": restaurant.connection_or_none,
+            # No day schedule at all: the platform sent no hours (a prospect, or a
+            # payload without its schedules), which is not "closed all week".
+            "hours_known": bool(restaurant.day_schedules.all()),
             "days": days,
             "axis": schedule.axis(restaurant.closeout_hour),
-            "open_state": schedule.open_state(days, restaurant.time_zone, restaurant.closeout_hour),
+            "open_state": _trading(restaurant)
+            and schedule.open_state(days, restaurant.time_zone, restaurant.closeout_hour),
             "local_now": schedule.local_now(restaurant.time_zone),
+            "address": postal.address_lines(restaurant),
+            "phone": postal.phone(restaurant),
             "payment_matrix": payments.matrix(restaurant),
             "order_types": payments.ORDER_TYPES,
+            "prep_times": prep_times.rows(restaurant),
+            "prep_columns": prep_times.COLUMNS,
             "links": web_links.links(restaurant),
             "area": area,
             "area_message": area_message,
@@ -88,10 +108,29 @@ def restaurant_detail(request, guid):
             "checklist": checklist,
             **work_views.context(request, restaurant, checklist),
             "can_refresh": _can_refresh(request.user, restaurant),
+            "refresh_run": refresh_run,
+            "refresh_ended": refresh_run is not None and _ended(refresh_run),
             "stale": restaurant.is_stale(),
             "stale_hours": settings.TOAST_STALE_AFTER_HOURS,
         },
     )
+
+
+def _trading(restaurant):
+    """Whether "open now" means anything: connected, its data received, not archived."""
+    return restaurant.is_connected() and restaurant.has_data and not restaurant.archived
+
+
+def _refresh_run(value):
+    """The refresh run the page follows (`?refresh=<id>`, where a refresh redirects to)."""
+    number = _int(value, None)
+    if number is None or not 0 < number < 2**63:  # beyond it the databases raise
+        return None
+    return SyncRun.objects.filter(pk=number, kind=SyncRun.Kind.REFRESH).first()
+
+
+def _ended(run):
+    return run.status in (SyncRun.Status.FINISHED, SyncRun.Status.FAILED)
 
 
 def _int(value, default=1):
@@ -136,5 +175,29 @@ def refresh(request, guid):
     )
     # The availability API answers for one restaurant a request: read when asked.
     availability.enqueue_read(guid)
-    messages.success(request, f"Refresh queued (run #{run.pk}); the dashboard shows its progress.")
-    return redirect(restaurant)
+    messages.success(
+        request,
+        format_html(
+            'Refresh queued (run #{}); <a href="{}">the dashboard</a> shows its progress,'
+            " and this page updates itself when it finishes.",
+            run.pk,
+            reverse("dashboard"),
+        ),
+    )
+    return redirect(f"{restaurant.get_absolute_url()}?refresh={run.pk}")
+
+
+@staff_view("restaurants.view_restaurant")
+def refresh_progress(request, guid, run):
+    """Where the page's refresh is, for the page to reload itself when it ends."""
+    found = _refresh_run(run)
+    if found is None:
+        raise Http404("No such refresh run.")
+    return JsonResponse(
+        {
+            "status": found.get_status_display().lower(),
+            "ended": _ended(found),
+            "done": found.done,
+            "total": found.total,
+        }
+    )

@@ -44,7 +44,11 @@ def status_page(request, token):
 @staff_view("restaurants.add_statuslink")
 @require_POST
 def create_link(request, guid):
-    restaurant = get_object_or_404(Restaurant, pk=guid)
+    restaurant = get_object_or_404(Restaurant.objects.select_related("connection"), pk=guid)
+    if not restaurant.is_connected():
+        # A prospect has nothing to show yet; a removed restaurant left the integration.
+        messages.error(request, f"No status link for {restaurant}: it is not connected.")
+        return _back(request, restaurant)
     link = status_links.create(restaurant, request.user)
     messages.success(
         request,

@@ -1,6 +1,8 @@
-// The status-link panel: a link's field selects itself, and "Copy" copies it.
+// The status-link panel: a link's field shows it whole and selects itself, and "Copy" copies it.
+// Each field is as tall as its whole URL, however narrow the column.
 document.querySelectorAll("#status-links [data-select-on-focus]").forEach(function (field) {
   field.addEventListener("focus", function () { field.select(); });
+  field.style.height = field.scrollHeight + 2 + "px";
 });
 document.querySelectorAll("#status-links [data-copy]").forEach(function (button) {
   button.addEventListener("click", function () {

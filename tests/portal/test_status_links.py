@@ -257,7 +257,7 @@ def render_panel(restaurant, user):
     request.user = user
     return render_to_string(
         "restaurants/_status_link_panel.html",
-        {"restaurant": restaurant, "user": user},
+        {"restaurant": restaurant, "connection": restaurant.connection_or_none, "user": user},
         request=request,
     )
 
@@ -269,7 +269,8 @@ def test_the_panel_shows_active_links_to_copy_and_revoke(full_restaurant, staff_
 
     html = render_panel(full_restaurant, staff_user)
 
-    assert f'value="http://testserver{status_links.path_for(active)}"' in html
+    # Whole, in a field that wraps it (a one-line input showed "http://127.0.0").
+    assert f">http://testserver{status_links.path_for(active)}</textarea>" in html
     assert status_links.token_for(revoked) not in html
     assert f'data-copy="status-link-{active.pk}"' in html
     assert f'action="{revoke_url(active)}"' in html

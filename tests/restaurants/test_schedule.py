@@ -1,6 +1,7 @@
 """Schedule logic: business days, overnight services, closed days, open now, DST."""
 
 import datetime
+import itertools
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -129,13 +130,16 @@ def test_grid_clips_a_service_longer_than_the_track():
     assert slot.end_minute == 43 * 60 and slot.left + slot.width == pytest.approx(100)
 
 
-def test_axis_starts_at_the_closeout_hour_and_marks_midnight():
-    ticks = axis(4)
-    assert (ticks[0].left, ticks[0].label) == (0, "04:00")
-    assert [t.label for t in ticks if t.midnight] == ["00:00"]
-    assert next(t for t in ticks if t.midnight).left == pytest.approx(20 / 30 * 100, abs=1e-3)
-    assert ticks[-1].label == "09:00" and ticks[-1].left < 100
-    assert axis(None)[0].label == "00:00"
+@pytest.mark.parametrize("closeout", [None, 0, 4, 5, 11, 23])
+def test_axis_labels_are_evenly_spaced_and_mark_midnight(closeout):
+    ticks = axis(closeout)
+    steps = {round(b.left - a.left, 3) for a, b in itertools.pairwise(ticks)}
+    assert steps == {10.0}  # 3 hours of the 30-hour track, every time
+    assert all(int(t.label[:2]) % 3 == 0 for t in ticks)
+    assert 0 <= ticks[0].left < 10 and ticks[-1].left < 100
+    midnight = [t for t in ticks if t.midnight]
+    assert [t.label for t in midnight] == ["00:00"]
+    assert midnight[0].left == pytest.approx((24 - (closeout or 0)) / 30 * 100, abs=1e-3)
 
 
 def test_services_without_hours_are_left_out():

@@ -27,9 +27,9 @@ def test_every_page_keeps_to_the_policy(signed_in_page, live_server, restaurant)
     page.wait_for_selector("#status-links [data-copy]")
     page.click("#status-links [data-copy]")
     page.wait_for_selector("#status-links [data-copy]:text('Copied')")
-    page.focus("#status-links input[readonly]")
+    page.focus("#status-links textarea[readonly]")
     assert page.evaluate("document.activeElement.selectionEnd > 0")  # selected on focus
-    status_url = page.input_value("#status-links input[readonly]")
+    status_url = page.input_value("#status-links textarea[readonly]")
 
     for item in pages.all_pages():
         _visit(page, f"{base}/docs/{item.slug}/")
