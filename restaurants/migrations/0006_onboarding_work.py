@@ -9,27 +9,31 @@ from django.db import migrations, models
 def set_stages(apps, schema_editor):
     """Each restaurant starts in the stage its platform facts say (the checklist is
     not consulted here: restaurants with data start in review, where staff decide);
-    the stage change is recorded at the connection's time."""
+    the stage change is recorded at the connection's time. Three UPDATEs and bulk
+    inserts: one statement per restaurant took 33 minutes at 150,000 on PostgreSQL."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
     Restaurant = apps.get_model("restaurants", "Restaurant")
+    Connection = apps.get_model("restaurants", "Connection")
     StageChange = apps.get_model("restaurants", "StageChange")
+    of_it = Connection.objects.filter(restaurant=OuterRef("pk"))
+    connected_at = Subquery(of_it.values("connected_at")[:1])
+    removed_at = Coalesce(Subquery(of_it.values("removed_at")[:1]), connected_at)
+    restaurants = Restaurant.objects.filter(connection__isnull=False)
+    restaurants.filter(connection__status="removed").update(stage="removed", stage_since=removed_at)
+    connected = restaurants.filter(connection__status="connected")
+    connected.filter(content_sha256="").update(stage="connected", stage_since=connected_at)
+    connected.exclude(content_sha256="").update(stage="in_review", stage_since=connected_at)
     reason = "Stage set from the platform's facts when stages were introduced."
-    changes = []
-    for guid, status, sha, connected_at, removed_at in Restaurant.objects.values_list(
-        "guid",
-        "connection__status",
-        "content_sha256",
-        "connection__connected_at",
-        "connection__removed_at",
-    ).iterator():
-        if status == "removed":
-            stage, at = "removed", removed_at or connected_at
-        elif status == "connected":
-            stage, at = ("in_review" if sha else "connected"), connected_at
-        else:
-            continue
-        Restaurant.objects.filter(pk=guid).update(stage=stage, stage_since=at)
-        changes.append(StageChange(restaurant_id=guid, to_stage=stage, at=at, reason=reason))
-    StageChange.objects.bulk_create(changes, batch_size=1000)
+    rows = restaurants.exclude(stage="prospect").values_list("guid", "stage", "stage_since")
+    batch = []
+    for guid, stage, since in rows.iterator(chunk_size=2000):
+        batch.append(StageChange(restaurant_id=guid, to_stage=stage, at=since, reason=reason))
+        if len(batch) == 2000:
+            StageChange.objects.bulk_create(batch)
+            batch = []
+    StageChange.objects.bulk_create(batch)
 
 
 class Migration(migrations.Migration):
