@@ -8,9 +8,8 @@ from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from integrations.models import ApiFailure, SyncRun, WebhookEvent
 from integrations.sync import enqueue_refresh
 from portal.staff import csv_export, filters, web_links, work_views
 from portal.staff.access import staff_view
+from portal.staff.paging import NarrowPaginator
 from restaurants import delivery_map, history, onboarding, payments, schedule, timeline
 from restaurants.models import DaySchedule, Restaurant, Service
 
@@ -28,10 +28,21 @@ RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
 
 @staff_view("restaurants.view_restaurant")
 def restaurant_list(request):
-    queryset = filters.apply(Restaurant.objects.select_related("connection"), request.GET)
+    # The GET form sends every field, the empty ones too: the list answers at the
+    # address of the filters that are set, one a bookmark or a colleague can read.
+    if any("" in values for _, values in request.GET.lists()):
+        kept = QueryDict(mutable=True)
+        for name, values in request.GET.lists():
+            kept.setlist(name, [value for value in values if value != ""])
+        query = kept.urlencode()
+        return redirect(f"{request.path}?{query}" if query else request.path)
+    queryset = filters.apply(Restaurant.objects.all(), request.GET)
     if request.GET.get("format") == "csv":
         return csv_export.response(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = onboarding.annotate_progress(Restaurant.objects.select_related("connection"))
+    page = NarrowPaginator(queryset, PAGE_SIZE, lambda keys: rows.filter(pk__in=keys)).get_page(
+        request.GET.get("page")
+    )
     params = request.GET.copy()
     params.pop("page", None)
     sortless = params.copy()
