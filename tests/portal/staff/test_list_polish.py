@@ -39,9 +39,9 @@ def test_the_group_filter_shows_the_groups_names(staff_client, full, prospect):
     Connection.objects.filter(pk=full["guid"]).update(external_group_ref="grp-7")
     page = staff_client.get("/restaurants/").content.decode()
     group = full["general"]["managementGroupGuid"]
-    assert f'<option value="{group}" >Café · grp-7</option>' in page
+    assert f'<option value="{group}">Café · grp-7</option>' in page
     chosen = staff_client.get(f"/restaurants/?group={group}")
-    assert "selected>Café · grp-7" in chosen.content.decode()
+    assert f'<option value="{group}" selected>Café · grp-7</option>' in chosen.content.decode()
     assert len(_names(chosen)) == 2  # the prospect of the group too
 
 
@@ -140,3 +140,18 @@ def test_the_last_page_links_and_the_first(staff_client, full):
     middle = staff_client.get("/restaurants/?sort=name&page=2").content.decode()
     assert 'href="?sort=name&amp;page=3">Last »' in middle
     assert 'href="?sort=name">« First' in middle
+
+
+def test_a_searched_list_pages_and_counts_in_one_pass(staff_client, full):
+    Restaurant.objects.bulk_create(
+        Restaurant(guid=uuid.uuid4(), name=f"Noodle {n:03d}") for n in range(75)
+    )
+    first = staff_client.get("/restaurants/?q=noodle")
+    assert "75 found" in first.content.decode()
+    second = staff_client.get("/restaurants/?q=noodle&page=2")
+    assert _names(second) == [f"Noodle {n:03d}" for n in range(50, 75)]
+    for past_the_end in ("3", "999"):
+        last = staff_client.get(f"/restaurants/?q=noodle&page={past_the_end}")
+        assert _names(last) == _names(second)
+    assert _names(staff_client.get("/restaurants/?q=noodle&page=x"))[0] == "Noodle 000"
+    assert "0 found" in staff_client.get("/restaurants/?q=nothing-like-it").content.decode()
