@@ -20,7 +20,7 @@ import time
 import uuid
 
 RESTAURANTS = int(os.environ.get("BENCH_STAFF_RESTAURANTS", "150000"))
-ROUNDS = 12
+ROUNDS = int(os.environ.get("BENCH_STAFF_ROUNDS", "12"))
 GOAL_MS = 300
 BATCH = 500
 WORDS = [

@@ -11,7 +11,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -32,14 +32,8 @@ RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
 
 @staff_view("restaurants.view_restaurant")
 def restaurant_list(request):
-    # The GET form sends every field, the empty ones too: the list answers at the
-    # address of the filters that are set, one a bookmark or a colleague can read.
     if any("" in values for _, values in request.GET.lists()):
-        kept = QueryDict(mutable=True)
-        for name, values in request.GET.lists():
-            kept.setlist(name, [value for value in values if value != ""])
-        query = kept.urlencode()
-        return redirect(f"{request.path}?{query}" if query else request.path)
+        return _without_empty_parameters(request)
     queryset = filters.apply(Restaurant.objects.all(), request.GET)
     if request.GET.get("format") == "csv":
         return csv_export.response(queryset)
@@ -70,6 +64,16 @@ def restaurant_list(request):
             "total": onboarding.TOTAL,
         },
     )
+
+
+def _without_empty_parameters(request: HttpRequest) -> HttpResponse:
+    """The GET form sends every field, the empty ones too: the list answers at the
+    address of the filters that are set, one a bookmark or a colleague can read."""
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value != ""])
+    query = kept.urlencode()
+    return redirect(f"{request.path}?{query}" if query else request.path)
 
 
 def _options(pairs: Iterable[tuple[str, str]], selected: str | None) -> SafeString:
