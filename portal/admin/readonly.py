@@ -1,6 +1,6 @@
 """Admin for rows the portal writes itself: people look at them, they do not edit them."""
 
-from django.contrib import admin
+from portal.admin.large_tables import LargeTableAdmin
 
 
 class ReadOnlyPermissions:
@@ -11,5 +11,5 @@ class ReadOnlyPermissions:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyPermissions, LargeTableAdmin):
     pass

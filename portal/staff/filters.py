@@ -8,27 +8,42 @@ and the list they link to always agree.
 
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Model, OrderBy
 from django.http import QueryDict
 
-from restaurants import onboarding
+from restaurants import onboarding, search
 from restaurants.models import (
+    Connection,
     Restaurant,
     RestaurantQuerySet,
     stale_cutoff,
 )
 from restaurants.values import as_uuid
 
-# value in the URL -> (label, ordering); the first is the default.
+
+def _up(field: str) -> OrderBy:
+    return F(field).asc(nulls_last=True)
+
+
+def _down(field: str) -> OrderBy:
+    return F(field).desc(nulls_last=True)
+
+
+# value in the URL -> (label, ordering); the first is the default. Unknown values
+# (a prospect's name, a restaurant never fetched) sort last in either direction,
+# and the GUID makes the order total, so a page never repeats a row of another.
+# Each ordering has an index of its own (Restaurant.Meta.indexes), which a deep
+# page walks instead of sorting every row.
 SORTS = {
-    "name": ("Name A–Z", "name"),
-    "-name": ("Name Z–A", "-name"),
-    "city": ("City", "city"),
-    "-fetched": ("Fetched, newest first", "-last_fetched_at"),
-    "fetched": ("Fetched, oldest first", "last_fetched_at"),
-    "-changed": ("Changed, newest first", "-last_changed_at"),
-    "-progress": ("Onboarding, most done", "-onboarding_done"),
-    "progress": ("Onboarding, least done", "onboarding_done"),
+    "name": ("Name A–Z", (_up("name"), _up("guid"))),
+    "-name": ("Name Z–A", (_down("name"), _down("guid"))),
+    "city": ("City", (_up("city"), _up("name"), _up("guid"))),
+    "-fetched": ("Fetched, newest first", (_down("last_fetched_at"), _down("guid"))),
+    "fetched": ("Fetched, oldest first", (_up("last_fetched_at"), _up("guid"))),
+    "-changed": ("Changed, newest first", (_down("last_changed_at"), _down("guid"))),
+    "-progress": ("Onboarding, most done", (_down("onboarding_done"), _up("name"), _up("guid"))),
+    "progress": ("Onboarding, least done", (_up("onboarding_done"), _up("name"), _up("guid"))),
 }
 STATUSES = [("connected", "Connected"), ("removed", "Removed"), ("prospect", "Prospect")]
 FRESHNESS = [
@@ -37,15 +52,22 @@ FRESHNESS = [
     ("never", "Never fetched"),
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]
-BOOLEAN_FILTERS = (("delivery", "delivery_enabled"), ("ordering", "online_ordering_enabled"))
+BOOLEAN_FILTERS = (
+    ("delivery", "delivery_enabled"),
+    ("ordering", "online_ordering_enabled"),
+    ("archived", "archived"),
+)
 
 
 def apply(queryset: RestaurantQuerySet, params: QueryDict) -> RestaurantQuerySet:
-    """The filtered, sorted queryset, with `onboarding_done` annotated."""
-    queryset = onboarding.annotate_progress(queryset)
-    search = params.get("q", "").strip()
-    if search:
-        queryset = queryset.filter(_search(search))
+    """The filtered, sorted queryset; `onboarding_done` annotated where a filter or
+    the order needs it (it is computed for every row the query reads)."""
+    sort = params.get("sort") or ""
+    if sort.endswith("progress"):
+        queryset = onboarding.annotate_progress(queryset)
+    text = params.get("q", "").strip()
+    if text:
+        queryset = queryset.filter(search.matching(text))
     queryset = _status(queryset, params.get("status"))
     group = as_uuid(params.get("group"))
     if group:
@@ -59,28 +81,11 @@ def apply(queryset: RestaurantQuerySet, params: QueryDict) -> RestaurantQuerySet
     if params.get("errors") == "yes":
         queryset = queryset.with_errors()
     queryset = onboarding.filter_progress(queryset, params.get("progress"))
-    return queryset.order_by(sort_field(params.get("sort")), "guid")
+    return queryset.order_by(*ordering(sort))
 
 
-def sort_field(value: str | None) -> str:
+def ordering(value: str | None) -> tuple[OrderBy, ...]:
     return SORTS.get(value or "", SORTS["name"])[1]
-
-
-def _search(text: str) -> Q:
-    query = (
-        Q(name__icontains=text)
-        | Q(location_name__icontains=text)
-        | Q(location_code__icontains=text)
-        | Q(city__icontains=text)
-        | Q(connection__external_restaurant_ref__icontains=text)
-        | Q(connection__external_group_ref__icontains=text)
-        | Q(connection__restaurant_name__icontains=text)
-    )
-    compact = text.replace("-", "").lower()
-    if len(compact) >= 8 and all(c in "0123456789abcdef" for c in compact):
-        # A GUID or a piece of one (Django handles hyphens on every database).
-        query |= Q(guid__icontains=text)
-    return query
 
 
 def _status(queryset: RestaurantQuerySet, status: str | None) -> RestaurantQuerySet:
@@ -106,25 +111,61 @@ def _freshness(queryset: RestaurantQuerySet, freshness: str | None) -> Restauran
 
 def choices() -> dict[str, Any]:
     """The values the list's select boxes offer (two queries, whatever the number of rows)."""
-    groups = (
-        Restaurant.objects.exclude(management_group_guid=None)
-        .values_list("management_group_guid", flat=True)
-        .distinct()
-        .order_by("management_group_guid")
-    )
-    zones = (
-        Restaurant.objects.exclude(time_zone=None)
-        .exclude(time_zone="")
-        .values_list("time_zone", flat=True)
-        .distinct()
-        .order_by("time_zone")
-    )
     return {
         "statuses": STATUSES,
         "freshness": FRESHNESS,
         "yes_no": YES_NO,
         "progress": onboarding.PROGRESS_CHOICES,
         "sorts": [(value, label) for value, (label, _) in SORTS.items()],
-        "groups": list(groups),
-        "zones": list(zones),
+        "groups": [_group_choice(*row) for row in _groups()],
+        "zones": [zone for (zone,) in _distinct(Restaurant, "time_zone", start="''")],
     }
+
+
+def _distinct(
+    model: type[Model], column: str, start: str, extra: str = ""
+) -> list[tuple[Any, ...]]:
+    """The distinct values of an indexed column, one index probe each.
+
+    A plain DISTINCT (or GROUP BY) reads every row: 250 ms for the groups and zones
+    of 150,000 restaurants on PostgreSQL. Stepping from each value to the next one
+    above it (a "loose index scan") reads one index entry a value. `start` is an
+    SQL value below every one wanted (empty and null values are left out);
+    `extra` adds columns computed from `found.value`.
+    """
+    table, name = (connection.ops.quote_name(n) for n in (model._meta.db_table, column))
+    sql = f"""
+        WITH RECURSIVE found(value) AS (
+            SELECT (SELECT {name} FROM {table} WHERE {name} > {start} ORDER BY {name} LIMIT 1)
+            UNION ALL
+            SELECT (SELECT {name} FROM {table} WHERE {name} > found.value ORDER BY {name} LIMIT 1)
+            FROM found WHERE found.value IS NOT NULL
+        )
+        SELECT value{extra} FROM found WHERE value IS NOT NULL"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+def _groups() -> list[tuple[Any, ...]]:
+    """Each group of a connection, with one of its restaurant names and external refs."""
+    table = connection.ops.quote_name(Connection._meta.db_table)
+    one_of = (
+        f"(SELECT {{column}} FROM {table} WHERE management_group_guid = found.value"
+        " AND {column} <> '' LIMIT 1)"
+    )
+    extra = ", " + ", ".join(
+        one_of.format(column=column) for column in ("restaurant_name", "external_group_ref")
+    )
+    lowest = "'00000000-0000-0000-0000-000000000000'" if connection.vendor == "postgresql" else "''"
+    return sorted(
+        _distinct(Connection, "management_group_guid", start=lowest, extra=extra),
+        key=lambda row: (row[1] or "~", str(row[0])),
+    )
+
+
+def _group_choice(value: object, name: str | None, ref: str | None) -> tuple[str, str]:
+    """(value, label): the group's restaurant name and external reference where known."""
+    guid = str(as_uuid(value))
+    label = " · ".join(part for part in (name, ref) if part) or f"Group {guid[:8]}…"
+    return guid, label

@@ -4,16 +4,18 @@ Every page needs a signed-in staff user. Pages run a fixed number of queries,
 whatever the number of restaurants, services or snapshots.
 """
 
+from collections.abc import Iterable
+
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -21,6 +23,7 @@ from integrations.models import ApiFailure, SyncRun, WebhookEvent
 from integrations.sync import availability, enqueue_refresh
 from portal.staff import csv_export, filters, web_links, work_views
 from portal.staff.access import staff_view
+from portal.staff.paging import NarrowPaginator
 from restaurants import (
     delivery_map,
     history,
@@ -39,14 +42,22 @@ RECENT_ROWS = 20  # API failures and webhook events shown on a restaurant page
 
 @staff_view("restaurants.view_restaurant")
 def restaurant_list(request):
-    queryset = filters.apply(Restaurant.objects.select_related("connection"), request.GET)
+    if any("" in values for _, values in request.GET.lists()):
+        return _without_empty_parameters(request)
+    queryset = filters.apply(Restaurant.objects.all(), request.GET)
     if request.GET.get("format") == "csv":
         return csv_export.response(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = onboarding.annotate_progress(Restaurant.objects.select_related("connection"))
+    searched = bool(request.GET.get("q", "").strip())
+    paginator = NarrowPaginator(
+        queryset, PAGE_SIZE, lambda keys: rows.filter(pk__in=keys), count_in_pass=searched
+    )
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     sortless = params.copy()
     sortless.pop("sort", None)
+    choices = filters.choices()
     return render(
         request,
         "restaurants/list.html",
@@ -56,9 +67,30 @@ def restaurant_list(request):
             "sortless": sortless.urlencode(),
             "filters": request.GET,
             "sort": request.GET.get("sort") or "name",
-            "choices": filters.choices(),
+            "choices": choices,
+            # Hundreds of groups: as one join, not a template loop (300 ms of a page's 450).
+            "group_options": _options(choices["groups"], request.GET.get("group")),
+            "zone_options": _options(((z, z) for z in choices["zones"]), request.GET.get("tz")),
             "total": onboarding.TOTAL,
         },
+    )
+
+
+def _without_empty_parameters(request: HttpRequest) -> HttpResponse:
+    """The GET form sends every field, the empty ones too: the list answers at the
+    address of the filters that are set, one a bookmark or a colleague can read."""
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value != ""])
+    query = kept.urlencode()
+    return redirect(f"{request.path}?{query}" if query else request.path)
+
+
+def _options(pairs: Iterable[tuple[str, str]], selected: str | None) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in pairs),
     )
 
 
