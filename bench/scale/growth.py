@@ -7,13 +7,14 @@ restaurant's freshness stamp rewritten, as each day's refresh does), and then
 every table's `pg_total_relation_size` (rows, indexes, TOAST, the day's dead
 rows) is divided by its rows. A day adds a snapshot per changed restaurant and
 one refresh run with its chunks; everything else stays one set of rows per
-restaurant. Run alone: `DATABASE_URL=postgres://... python -m bench bench.scale.growth`.
+restaurant. `python -m bench.scale growth`; `size` is the restaurants computed for.
 """
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from bench.scale import Report
 from bench.sync import _prepare, sync_in_process
 from integrations import platform
 from integrations.models import RateBudget, RefreshChunk, SyncRun
@@ -21,16 +22,15 @@ from restaurants.models import Restaurant, Snapshot
 from tests.platform import simulator_process
 
 SAMPLE = 1000  # restaurants the simulator lists (about 800 of them connected)
-RESTAURANTS = 150_000
 DAYS = 30
 CHANGING_A_DAY = 0.02
 GIB = 1024**3
 
 
-def run():
+def run(report: Report, size: int) -> None:
     if connection.vendor != "postgresql":
         print("   skipped: the sizes are PostgreSQL's (set DATABASE_URL=postgres://...)")
-        return []
+        return
     with simulator_process(SAMPLE) as url:
         _prepare(url)
         client = platform.build_client(base_url=url)
@@ -46,29 +46,29 @@ def run():
     restaurants = len(guids)
     # The tables that grow with the restaurants: the domain's, and their rate budgets.
     per_restaurant = sum(
-        size * rows / restaurants
-        for model, (size, rows) in per_row.items()
+        row_bytes * rows / restaurants
+        for model, (row_bytes, rows) in per_row.items()
         if model is RateBudget or (model._meta.app_label == "restaurants" and model is not Snapshot)
     )
     snapshot = per_row[Snapshot][0]
-    snapshots = RESTAURANTS + (DAYS - 1) * RESTAURANTS * CHANGING_A_DAY
-    chunks_a_day = -(-RESTAURANTS // settings.TOAST_SYNC_CHUNK_SIZE)
+    snapshots = size + (DAYS - 1) * size * CHANGING_A_DAY
+    chunks_a_day = -(-size // settings.TOAST_SYNC_CHUNK_SIZE)
     runs = DAYS * (per_row[SyncRun][0] + chunks_a_day * per_row[RefreshChunk][0])
 
-    total = RESTAURANTS * per_restaurant + snapshots * snapshot + runs
+    total = size * per_restaurant + snapshots * snapshot + runs
     payload = _average("SELECT avg(pg_column_size(payload)) FROM " + Snapshot._meta.db_table)
     print(
         f"   measured on {restaurants} restaurants: {per_restaurant / 1024:.1f} KiB of rows a "
         f"restaurant (snapshots aside), {snapshot / 1024:.1f} KiB a snapshot "
         f"(its payload {payload / 1024:.1f} KiB compressed)"
     )
-    for model, (size, rows) in sorted(per_row.items(), key=lambda item: -item[1][0] * item[1][1]):
-        print(f"   {model._meta.db_table}: {rows} rows, {size:.0f} bytes a row")
+    for model, (row_bytes, rows) in sorted(per_row.items(), key=lambda i: -i[1][0] * i[1][1]):
+        print(f"   {model._meta.db_table}: {rows} rows, {row_bytes:.0f} bytes a row")
     print(
-        f"   {RESTAURANTS:,} restaurants after {DAYS} days: {snapshots:,.0f} snapshots, "
+        f"   {size:,} restaurants after {DAYS} days: {snapshots:,.0f} snapshots, "
         f"{total / GIB:.2f} GiB"
     )
-    return [(f"database_gib_{RESTAURANTS}_after_{DAYS}_days", total / GIB, "computed, reported")]
+    report(f"database_after_{DAYS}_days", total / GIB, "computed from the sizes above", unit="GiB")
 
 
 def _bytes_per_row():
