@@ -249,6 +249,17 @@ class SyncRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A poll's or a discovery's one task: who runs it and its heartbeat (sync/run_tasks.py).
+    holder = models.CharField(
+        max_length=128, blank=True, help_text="host:pid:token of the worker running its task."
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    lost_on = models.CharField(
+        max_length=128, blank=True, help_text="The host whose worker was last lost running it."
+    )
+    requeues = models.PositiveIntegerField(
+        default=0, help_text="Times its task was queued again after its worker was lost."
+    )
 
     objects = SyncRunQuerySet.as_manager()
 
@@ -259,11 +270,18 @@ class SyncRun(models.Model):
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
 
     def loss_reports(self) -> list[str]:
-        """What became of the chunks whose worker was lost, oldest first."""
+        """What became of the work whose worker was lost: the run's own task (a poll, a
+        discovery), then its chunks, oldest first."""
         lost = getattr(self, "lost", None)
         if lost is None:
             lost = self.chunks.filter(status=RefreshChunk.Status.LOST).order_by("lost_at")
-        return [chunk.loss_report() for chunk in lost]
+        own = [self.task_loss_report()] if self.requeues else []
+        return own + [chunk.loss_report() for chunk in lost]
+
+    def task_loss_report(self) -> str:
+        where = f"Worker lost on host {self.lost_on}" if self.lost_on else "Queued task lost"
+        times = f" ({self.requeues} times)" if self.requeues > 1 else ""
+        return f"{where}, {self.get_kind_display().lower()} queued again{times}"
 
     @property
     def percent(self):

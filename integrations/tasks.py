@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from restaurants import retention
 from restaurants.models import Connection
 
 from .budgets import DatabaseBudgets
@@ -36,8 +37,8 @@ def poll(run_id: int) -> None:
     polling.run_poll(run_id)
 
 
-def discover(run_id: int) -> None:
-    discovery.run_discovery(run_id)
+def discover(run_id: int, then_refresh: bool = True) -> None:
+    discovery.run_discovery(run_id, then_refresh=then_refresh)
 
 
 def refresh_chunk(run_id: int, guids: list[str], chunk_id: int | None = None) -> None:
@@ -46,7 +47,7 @@ def refresh_chunk(run_id: int, guids: list[str], chunk_id: int | None = None) ->
 
 def recover_lost_work() -> None:
     swept = recovery.sweep()
-    if swept.lost_chunks or swept.abandoned_runs:
+    if swept.lost_chunks or swept.lost_tasks or swept.abandoned_runs:
         logger.warning("Housekeeping: %s", swept)
 
 
@@ -131,7 +132,8 @@ def _process_availability(event: WebhookEvent) -> None:
 
 def prune_history() -> None:
     """Drops failure and webhook rows older than the retention period, ended sync runs
-    older than theirs (`SYNC_RUN_RETENTION_DAYS`) and idle rate-limit budgets."""
+    older than theirs (`SYNC_RUN_RETENTION_DAYS`), idle rate-limit budgets and the
+    snapshots past theirs (`SNAPSHOT_RETENTION_COUNT`, `SNAPSHOT_RETENTION_DAYS`)."""
     now = timezone.now()
     cutoff = now - datetime.timedelta(days=RETENTION_DAYS)
     failures, _ = ApiFailure.objects.filter(occurred_at__lt=cutoff).delete()
@@ -140,12 +142,19 @@ def prune_history() -> None:
     ended = SyncRun.objects.filter(status__in=[SyncRun.Status.FINISHED, SyncRun.Status.FAILED])
     synced, _ = ended.filter(started_at__lt=old_runs).delete()  # with their chunks
     budgets = DatabaseBudgets().prune_idle(time.time(), settings.TOAST_RATE_LIMIT_WINDOW_SECONDS)
+    snapshots = retention.prune(
+        now,
+        keep=settings.SNAPSHOT_RETENTION_COUNT,
+        max_age=datetime.timedelta(days=settings.SNAPSHOT_RETENTION_DAYS),
+    )
     logger.info(
-        "Pruned %d API failures, %d webhook events, %d rows of old sync runs, %d idle budgets",
+        "Pruned %d API failures, %d webhook events, %d rows of old sync runs, %d idle budgets, "
+        "%d old snapshots",
         failures,
         events,
         synced,
         budgets,
+        snapshots,
     )
 
 

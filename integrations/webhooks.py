@@ -29,6 +29,7 @@ from django_q.tasks import async_task
 from restaurants import strict_json
 from restaurants.values import as_instant, as_uuid
 
+from . import broker
 from .models import WebhookEvent
 from .signing import verify
 
@@ -73,7 +74,9 @@ def partners_webhook(request):
     event, created = _store(message, _attempt(request.headers.get("Toast-Attempt-Number")))
     if created:
         transaction.on_commit(
-            lambda: async_task("integrations.tasks.process_webhook_event", event.pk)
+            lambda: async_task(
+                "integrations.tasks.process_webhook_event", event.pk, broker=broker.shared()
+            )
         )
     return _answer(200, "accepted" if created else "duplicate")
 

@@ -296,6 +296,10 @@ TOAST_SYNC_CHUNK_SIZE = env.int("TOAST_SYNC_CHUNK_SIZE", default=1000)
 TOAST_SYNC_LOST_AFTER_SECONDS = env.int("TOAST_SYNC_LOST_AFTER_SECONDS", default=30)
 # Finished and failed sync runs are deleted this long after they started (daily).
 SYNC_RUN_RETENTION_DAYS = env.int("SYNC_RUN_RETENTION_DAYS", default=90)
+# A restaurant's snapshots (its fetched payloads, its history) past the newest this many,
+# or older than this many days, are deleted (daily); its newest is always kept.
+SNAPSHOT_RETENTION_COUNT = env.int("SNAPSHOT_RETENTION_COUNT", default=100)
+SNAPSHOT_RETENTION_DAYS = env.int("SNAPSHOT_RETENTION_DAYS", default=365)
 TOAST_POLL_INTERVAL_MINUTES = env.int("TOAST_POLL_INTERVAL_MINUTES", default=360)
 TOAST_REFRESH_INTERVAL_MINUTES = env.int("TOAST_REFRESH_INTERVAL_MINUTES", default=1440)
 TOAST_DISCOVERY_INTERVAL_MINUTES = env.int("TOAST_DISCOVERY_INTERVAL_MINUTES", default=1440)

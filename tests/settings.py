@@ -18,7 +18,8 @@ from portal.settings import CACHES, Q_CLUSTER, REDIS_URL, budgets_database_name
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 _index = int(_worker.removeprefix("gw") or 0) + 1
 
-if REDIS_URL:
+# A Redis on a Unix socket is one test's own (tests/integrations/faults): no sharing.
+if REDIS_URL and not REDIS_URL.startswith("unix://"):
     _url = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL
     CACHES["default"]["LOCATION"] = f"{_url}/{_index}"
     Q_CLUSTER["redis"] = f"{_url}/{_index}"

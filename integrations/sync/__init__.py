@@ -5,11 +5,10 @@ django-q2; integrations/tasks.py holds the task functions the workers run.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django_q.tasks import async_task
 
 from integrations.models import SyncRun
 
-from . import runs
+from . import run_tasks, runs
 from .refresh import enqueue_refresh
 
 __all__ = ["enqueue_discovery", "enqueue_poll", "enqueue_refresh"]
@@ -17,11 +16,11 @@ __all__ = ["enqueue_discovery", "enqueue_poll", "enqueue_refresh"]
 
 def enqueue_poll(*, trigger: str, requested_by: AbstractBaseUser | None = None) -> SyncRun:
     run = runs.start(SyncRun.Kind.POLL, trigger, requested_by=requested_by)
-    async_task("integrations.tasks.poll", run.pk, task_name=f"poll-{run.pk}")
+    run_tasks.queue(run)
     return run
 
 
 def enqueue_discovery(*, trigger: str, requested_by: AbstractBaseUser | None = None) -> SyncRun:
     run = runs.start(SyncRun.Kind.DISCOVER, trigger, requested_by=requested_by)
-    async_task("integrations.tasks.discover", run.pk, task_name=f"discover-{run.pk}")
+    run_tasks.queue(run)
     return run

@@ -13,18 +13,18 @@ from integrations.toast import errors
 from restaurants.models import Connection, Restaurant
 from restaurants.values import as_uuid
 
-from . import polling, runs
+from . import polling, run_tasks, runs
 from .refresh import enqueue_refresh
 
 logger = logging.getLogger(__name__)
 
 
+@run_tasks.with_heartbeat
 def run_discovery(run_id, *, client=None, then_refresh=True):
     """The discovery run `run_id`: a full partners read, group discovery, then a
     refresh of every connected restaurant (of those already known too when discovery
     failed); returns that refresh run."""
     run = SyncRun.objects.get(pk=run_id)
-    runs.mark_running(run_id)
     client = client or get_client()
     try:
         changes = polling.poll(client, full=True, run_id=run_id)

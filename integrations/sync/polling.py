@@ -15,7 +15,7 @@ from integrations.models import PollState, SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
 
-from . import lifecycle, runs
+from . import lifecycle, run_tasks, runs
 from .partners_listing import PartnersListing
 from .refresh import enqueue_refresh
 
@@ -26,11 +26,11 @@ logger = logging.getLogger(__name__)
 OVERLAP = lifecycle.LIST_LAG
 
 
+@run_tasks.with_heartbeat
 def run_poll(run_id, *, client=None, full=False):
     """The poll run `run_id`: reads the partners API, then queues a refresh of the
     restaurants that (re)connected; returns that refresh run."""
     run = SyncRun.objects.get(pk=run_id)
-    runs.mark_running(run_id)
     try:
         changes = poll(client or get_client(), full=full, run_id=run_id)
     except errors.ToastError as exc:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, transaction
 
-from integrations.models import SyncRun
+from integrations.models import CircuitState, SyncRun
 from integrations.platform import get_client
 from integrations.toast import errors
 from integrations.toast.client import ToastClient
@@ -103,24 +103,33 @@ def refresh_chunk(
     runs.mark_running(run_id)
     claims = ChunkClaims(guids, owner)
     chunk = _Chunk(run_id, chunk_id, client or get_client(), on_progress, claims)
-    pending = iter(guids)
-    threads = [
-        threading.Thread(target=chunk.work, args=(pending,), name=f"refresh-{run_id}-{n}")
-        for n in range(min(settings.TOAST_SYNC_CONCURRENCY, len(guids)))
-    ]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            while thread.is_alive():  # the heartbeat, while every request is slow too
-                thread.join(chunk_state.HEARTBEAT_SECONDS)
-                chunk.flush()
+        _fetch(chunk, guids)
+        # Refused while a probe was in flight (or the circuit open): done in this chunk
+        # once it closes, not left to the next run.
+        while chunk.waiting and chunk.resumes():
+            _fetch(chunk, chunk.take_waiting())
     finally:
         chunk.writer.close()  # every fetched restaurant is stored before its claim goes
+        chunk.skip_waiting()
         chunk.flush(force=True, last=True)
     if chunk.paused:
         SyncRun.objects.filter(pk=run_id).update(error=str(chunk.paused)[:4000])
     return dict(chunk.totals)
+
+
+def _fetch(chunk: "_Chunk", guids: list[str]) -> None:
+    pending = iter(guids)
+    threads = [
+        threading.Thread(target=chunk.work, args=(pending,), name=f"refresh-{chunk.run_id}-{n}")
+        for n in range(min(settings.TOAST_SYNC_CONCURRENCY, len(guids)))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():  # the heartbeat, while every request is slow too
+            thread.join(chunk_state.HEARTBEAT_SECONDS)
+            chunk.flush()
 
 
 class _Chunk:
@@ -152,6 +161,7 @@ class _Chunk:
         self.totals: collections.Counter[str] = collections.Counter()
         self.flushed_at = time.monotonic()
         self.paused: errors.PlatformUnavailable | None = None
+        self.waiting: list[str] = []  # not sent for while paused
         self.lost = False  # given up by the recovery sweep: another chunk does the rest
 
     def work(self, pending: Iterator[str]) -> None:
@@ -161,14 +171,45 @@ class _Chunk:
                     guid = None if self.lost else next(pending, None)
                 if guid is None:
                     return
-                outcome = "skipped" if self.paused else refresh_one(self.client, guid, self)
-                if outcome:  # else the writer counts it once written
+                if self.paused:
+                    self.pause(guid, self.paused)
+                    continue
+                outcome = refresh_one(self.client, guid, self)
+                if outcome:  # else the writer counts it once written (or it waits)
                     self.count(guid, outcome)
                 self.flush()
         except WriterStopped:
             return  # logged by the writer; the run is left to the abandoned-run sweep
         finally:
             connections.close_all()  # this thread's own database connections
+
+    def pause(self, guid: str, exc: errors.PlatformUnavailable) -> None:
+        with self.lock:
+            self.paused = exc
+            self.waiting.append(guid)
+
+    def resumes(self) -> bool:
+        """Whether the circuit is closed, once a probe in flight (of this chunk or of any
+        worker) has had its answer: then the waiting restaurants are fetched after all."""
+        deadline = time.monotonic() + settings.TOAST_READ_TIMEOUT_SECONDS
+        state = CircuitState.current().state
+        while state == CircuitState.State.HALF_OPEN and time.monotonic() < deadline:
+            time.sleep(0.1)
+            state = CircuitState.current().state
+        if state != CircuitState.State.CLOSED:
+            return False
+        self.paused = None
+        return True
+
+    def take_waiting(self) -> list[str]:
+        waiting, self.waiting = self.waiting, []
+        return waiting
+
+    def skip_waiting(self) -> None:
+        """Counts what the circuit kept from being tried as skipped: the next run does them."""
+        for guid in self.waiting:
+            self.count(guid, "skipped")
+        self.waiting = []
 
     def written(self, guid: str, status: str) -> None:
         self.count(guid, _counter(status))
@@ -226,8 +267,8 @@ def refresh_one(client: ToastClient, guid: str, chunk: _Chunk) -> str | None:
     except errors.RequestHalted:
         return "halted"
     except errors.PlatformUnavailable as exc:
-        chunk.paused = exc  # the rest of the chunk waits for the next run
-        return "skipped"
+        chunk.pause(guid, exc)  # tried again if the circuit closes while the chunk runs
+        return ""
     except errors.ToastError as exc:
         record_error(guid, str(exc))
         return "failed"

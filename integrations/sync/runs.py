@@ -7,7 +7,7 @@ from django.utils import timezone
 from integrations.models import SyncRun
 from integrations.toast import errors
 
-from . import chunk_state
+from . import chunk_state, run_tasks
 
 
 def start(kind, trigger, *, total=0, requested_by=None, status=SyncRun.Status.QUEUED):
@@ -64,13 +64,14 @@ def sweep_abandoned():
     a queue that was down); their restaurants are whole, the next run picks them up."""
     idle = settings.Q_CLUSTER["retry"] + settings.Q_CLUSTER["timeout"]
     cutoff = timezone.now() - timezone.timedelta(seconds=idle)
-    # A chunk with a heartbeat is slow, not abandoned (every request of it may be).
+    # A chunk or a task with a heartbeat is slow, not abandoned (every request of it may be).
     worked_on = chunk_state.alive().values("run_id")
     return (
         SyncRun.objects.filter(
             status__in=[SyncRun.Status.QUEUED, SyncRun.Status.RUNNING], progressed_at__lt=cutoff
         )
         .exclude(pk__in=worked_on)
+        .exclude(run_tasks.alive())
         .update(
             status=SyncRun.Status.FAILED,
             finished_at=timezone.now(),

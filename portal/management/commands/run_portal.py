@@ -102,6 +102,11 @@ class Command(BaseCommand):
                 f"Queued again {swept.requeued} restaurant(s) of {swept.lost_chunks} sync "
                 "task(s) a stopped worker left unfinished."
             )
+        if swept.lost_tasks:
+            self.stdout.write(
+                f"Queued again {swept.lost_tasks} poll or discovery task(s) a stopped worker "
+                "left unfinished."
+            )
         if swept.abandoned_runs:
             self.stdout.write(
                 f"Marked {swept.abandoned_runs} sync run(s) left over from a stopped worker "

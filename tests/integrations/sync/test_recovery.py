@@ -12,36 +12,14 @@ from django.db import connections
 from django.test import override_settings
 from django.utils import timezone
 from django_q.brokers import get_broker
-from django_q.tasks import async_task
 
 from integrations.models import RefreshChunk, RefreshClaim, SyncRun
 from integrations.sync import chunk_state, enqueue_refresh, polling, recovery, refresh, runs
 from restaurants.models import Connection, Restaurant
+from tests.integrations.sync.lost_workers import WORKER, survivor_recovers, wait_for
 from tests.platform import control, kill_machine, qcluster, stats
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Heartbeats are given up after 2 s here (30 s in production), so that the test waits
-# seconds, not minutes, for what the schedule does every minute.
-WORKER = {
-    "DJANGO_SETTINGS_MODULE": "tests.settings",
-    "TOAST_SYNC_CONCURRENCY": 1,
-    "TOAST_SYNC_LOST_AFTER_SECONDS": 2,
-}
-
-
-def _wait_for(condition, timeout=60, every=None):
-    """Waits for `condition`; `every()` runs each second meanwhile."""
-    deadline = time.monotonic() + timeout
-    beat = 0.0
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        if every and time.monotonic() - beat > 1:
-            beat = time.monotonic()
-            every()
-        time.sleep(0.1)
-    return False
 
 
 def _connected():
@@ -62,16 +40,13 @@ def test_a_killed_cluster_costs_seconds_and_the_run_completes(toast, sim, settin
     with qcluster(sim.url, workers=1, **WORKER) as doomed:
         run = enqueue_refresh(guids, trigger=SyncRun.Trigger.STAFF)
         mid_chunk = RefreshChunk.objects.filter(run=run, status="running", done__gte=1)
-        assert _wait_for(mid_chunk.exists)
+        assert wait_for(mid_chunk.exists)
         kill_machine(doomed)
     killed_at = time.monotonic()
     assert SyncRun.objects.get(pk=run.pk).done < len(guids)
 
-    with qcluster(sim.url, workers=1, **WORKER):
-        # What the one-minute schedule does, sent every second: the test has no minute.
-        housekeeping = lambda: async_task("integrations.tasks.recover_lost_work")  # noqa: E731
-        finished = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.FINISHED)
-        assert _wait_for(finished.exists, every=housekeeping)
+    finished = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.FINISHED)
+    assert survivor_recovers(sim.url, finished.exists)
     recovered_in = time.monotonic() - killed_at
 
     run.refresh_from_db()
@@ -232,7 +207,7 @@ def test_a_chunk_given_up_while_alive_stops_and_counts_nothing_more(toast, sim):
     with override_settings(TOAST_SYNC_CONCURRENCY=1):
         worker.start()
         counted = RefreshChunk.objects.filter(run=run, status="running", done__gte=1)
-        assert _wait_for(counted.exists)
+        assert wait_for(counted.exists)
         # What a sweep does when the heartbeat looked stopped (a long pause of the
         # process, say): the rest is another chunk's now.
         RefreshChunk.objects.filter(run=run).update(status=RefreshChunk.Status.LOST)
