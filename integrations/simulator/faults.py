@@ -59,14 +59,15 @@ class FaultInjector:
             return faults.error_status
         return None
 
-    def restaurant_body(self, info_bytes, info):
-        """The RestaurantInfo body to send: usually as is, sometimes broken."""
+    def restaurant_body(self, info_bytes, load_info):
+        """The RestaurantInfo body to send: usually as is, sometimes broken (`load_info()`
+        gives the RestaurantInfo to break, made only then)."""
         with self.lock:
             if not self.faults.malformed_rate or self.rng.random() >= self.faults.malformed_rate:
                 return info_bytes
             kind = MALFORMED_KINDS[self.malformed_served % len(MALFORMED_KINDS)]
             self.malformed_served += 1
-        return malformed(kind, info_bytes, info)
+        return malformed(kind, info_bytes, load_info())
 
     def availability_body(self, record):
         """The RestaurantAvailability body to send: usually `record`, sometimes broken."""

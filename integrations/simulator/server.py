@@ -164,7 +164,7 @@ class Simulator:
 
     def _partner_restaurants(self, query):
         since, problem = self._since(query)
-        return problem or api.Answer(200, self.world.connected_records(since))
+        return problem or api.Answer(200, list(self.world.connected_records(since)))
 
     def _connected(self, query):
         since, problem = self._since(query)
@@ -181,7 +181,7 @@ class Simulator:
         if world.is_archived(guid) and not archived_ok:
             return api.error(404, f"Restaurant {guid} was not found")
         info_bytes = world.info_bytes(guid, self.config.published.captured_deviations)
-        body = self.faults.restaurant_body(info_bytes, world.restaurants[guid])
+        body = self.faults.restaurant_body(info_bytes, lambda: world.info(guid))
         return api.Answer(200, body)
 
     def _availability(self, restaurant):

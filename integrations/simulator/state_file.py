@@ -1,9 +1,11 @@
 """The simulator's world in a file, so a restart (every `make run`) meets the platform
 the portal last saw: a restaurant connected or removed by hand stays so.
 
-Rewritten whole after each change through the control interface (170 KB and 8 ms
-for the default 50 restaurants); a new file replaces the old in one rename, so a
-stop in the middle of a write leaves the previous world.
+It holds the seed, the size and what the control interface changed (restaurants
+changed or created, connections touched): the rest is made again from the seed.
+Rewritten whole after each change (a few KB whatever the size); a new file
+replaces the old in one rename, so a stop in the middle of a write leaves the
+previous world.
 """
 
 import json
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from .world import World
 
-VERSION = 1
+VERSION = 2  # 2: the seed, the size and what changed since, not every restaurant
 
 
 class StateFileError(Exception):
@@ -27,6 +29,8 @@ def load(path: Path) -> World | None:
         return None
     try:
         data = json.loads(text)
+        if data.get("version") == 1:
+            return World.from_version_1(data["world"])
         if data.get("version") != VERSION:
             raise StateFileError(f"version {data.get('version')!r}, not {VERSION}")
         return World.from_state(data["world"])

@@ -1,15 +1,17 @@
 """The simulated platform's data: restaurants, groups and partner connections.
 
-Thread-safe: the HTTP threads read it while control requests change it. Each
-restaurant's JSON is serialised once and kept until the restaurant changes,
-so serving stays cheap.
+Thread-safe: the HTTP threads read it while control requests change it. A
+restaurant's RestaurantInfo is made from the seed when it is read (see World),
+so the platform's whole size (150,000) fits in a few hundred MiB.
 """
 
+import collections
 import dataclasses
 import datetime
 import json
 import random
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import captured, catalog
@@ -20,9 +22,13 @@ ARCHIVED_SHARE = 0.04
 # The control interface's `access` of a restaurant: connected now, connected once
 # and since removed, or never connected (a prospect of a connected group).
 CONNECTED, REMOVED, NEVER = ACCESS = ("connected", "removed", "never")
+BASE_MS = int(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
+# Serialised answers kept for the restaurants read last (about 3 KB each): a
+# sync's repeated reads of a few thousand are served without making them again.
+SERVED_KEPT = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class Connection:
     restaurant_guid: str
     group_guid: str
@@ -76,8 +82,17 @@ class Connection:
 
 @dataclass
 class World:
+    """Restaurant `number` of a seed's world is made from its own random stream
+    (`_stream`), so any one is made again on demand and no RestaurantInfo is held:
+    150,000 of them took about 1.6 GiB held, 170 MiB with only the index and the
+    connections. Restaurants changed or created through the control interface are
+    held whole (`edited`), as are the serialised answers most recently served."""
+
     seed: int
-    restaurants: dict = field(default_factory=dict)  # guid -> RestaurantInfo
+    group_guids: list = field(default_factory=list)
+    index: dict = field(default_factory=dict)  # generated restaurant's guid -> number
+    edited: dict = field(default_factory=dict)  # guid -> RestaurantInfo changed or created
+    archived: set = field(default_factory=set)  # generated restaurants archived
     connections: dict = field(default_factory=dict)  # guid -> Connection (ever connected)
     groups: dict = field(default_factory=dict)  # group guid -> [restaurant guids]
     # guid -> RestaurantAvailability, for the restaurants set by hand; the others are
@@ -87,70 +102,109 @@ class World:
 
     def __post_init__(self):
         self.rng = random.Random(self.seed * 7919 + 1)
-        self._bytes = {}
+        self.restaurants = Restaurants(self)
+        self._bytes = collections.OrderedDict()
+        self.touched = set()  # connections changed since generated: the state file keeps them
+        self.version = 0  # counts changes, so a listing's cached filter knows it is current
+        self._listing = (None, None, [])  # (version, since_ms, connections) last listed
+        self._sorted = None  # connections in GUID order, until one is added
         self.on_change = None  # called with the world, under its lock, after each change
 
     @classmethod
     def generate(cls, seed, restaurants, groups):
         rng = random.Random(seed)
-        world = cls(seed)
-        group_guids = [catalog.guid(rng) for _ in range(max(1, groups))]
-        base_ms = int(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
+        world = cls(seed, group_guids=[catalog.guid(rng) for _ in range(max(1, groups))])
         for number in range(restaurants):
-            group = group_guids[number % len(group_guids)]
-            archived = rng.random() < ARCHIVED_SHARE
-            info = catalog.restaurant_info(rng, number, group, archived=archived)
-            world._add(info, number, base_ms + number * 3_600_000, rng)
+            info, roll = world._generated(number)
+            world._add(info, number, roll)
         return world
 
-    def _add(self, info, number, created_ms, rng):
+    def _generated(self, number):
+        """Restaurant `number`'s RestaurantInfo and its connection's roll."""
+        rng = random.Random((self.seed << 32) | number)
+        group = self.group_guids[number % len(self.group_guids)]
+        archived = rng.random() < ARCHIVED_SHARE
+        info = catalog.restaurant_info(rng, number, group, archived=archived)
+        return info, rng.random()
+
+    def _add(self, info, number, roll):
         guid = info["guid"]
-        connection_group = info["general"]["managementGroupGuid"]
-        self.restaurants[guid] = info
-        self.groups.setdefault(info["general"]["managementGroupGuid"], []).append(guid)
-        roll = rng.random()
+        general = info["general"]
+        self.index[guid] = number
+        if general["archived"]:
+            self.archived.add(guid)
+        self.groups.setdefault(general["managementGroupGuid"], []).append(guid)
         if roll < PROSPECT_SHARE and number % 5:  # the group's first restaurant always connects
             return
+        created_ms = BASE_MS + number * 3_600_000
         self.connections[guid] = Connection(
             restaurant_guid=guid,
-            group_guid=info["general"]["managementGroupGuid"],
+            group_guid=general["managementGroupGuid"],
             number=number,
-            name=info["general"]["name"],
-            location_name=info["general"]["locationName"],
+            name=general["name"],
+            location_name=general["locationName"],
             created_ms=created_ms,
             modified_ms=created_ms,
             added_ms=created_ms,
             connected=roll >= PROSPECT_SHARE + REMOVED_SHARE,
             external_restaurant_ref=f"store-{number:05d}",
-            external_group_ref=f"group-{list(self.groups).index(connection_group) + 1}",
+            # Groups take turns, so a group's rank is the number's remainder.
+            external_group_ref=f"group-{number % len(self.group_guids) + 1}",
         )
 
+    def info(self, guid):
+        """A RestaurantInfo of its own (changing it changes nothing); KeyError if none."""
+        edited = self.edited.get(guid)
+        if edited is not None:
+            return edited
+        info, _ = self._generated(self.index[guid])
+        return info
+
     def state(self):
-        """Everything that makes this world, as JSON data (state_file.py keeps it)."""
+        """What makes this world beside its seed and size, as JSON data (state_file.py)."""
         with self.lock:
             version, internal, gauss = self.rng.getstate()
             return {
                 "seed": self.seed,
+                "restaurants": len(self.index),
+                "groups": len(self.group_guids),
                 "rng": [version, list(internal), gauss],
-                "restaurants": self.restaurants,
-                "groups": self.groups,
-                "connections": {g: dataclasses.asdict(c) for g, c in self.connections.items()},
+                "edited": self.edited,
+                "connections": {g: dataclasses.asdict(self.connections[g]) for g in self.touched},
                 "availability": self.availability,
             }
 
     @classmethod
     def from_state(cls, data):
-        world = cls(data["seed"])
-        world.restaurants = data["restaurants"]
-        world.groups = data["groups"]
-        world.connections = {g: Connection(**c) for g, c in data["connections"].items()}
-        world.availability = data.get("availability", {})  # absent from older state files
+        world = cls.generate(data["seed"], data["restaurants"], data["groups"])
+        for guid, info in data["edited"].items():
+            world.edited[guid] = info
+            if guid not in world.index:  # created through the control interface
+                world.groups.setdefault(info["general"]["managementGroupGuid"], []).append(guid)
+        for guid, connection in data["connections"].items():
+            world.connections[guid] = Connection(**connection)
+            world.touched.add(guid)
+        world.availability = data["availability"]
         version, internal, gauss = data["rng"]
         # Where it left off: a restaurant created after a restart gets a new GUID.
         world.rng.setstate((version, tuple(internal), gauss))
         return world
 
+    @classmethod
+    def from_version_1(cls, data):
+        """A world kept whole by the simulator before version 2 (every restaurant in the
+        file): its GUIDs are not those the seed makes now, so all of it counts as edited."""
+        world = cls(data["seed"], group_guids=list(data["groups"]), groups=data["groups"])
+        world.edited = data["restaurants"]
+        world.connections = {g: Connection(**c) for g, c in data["connections"].items()}
+        world.touched = set(world.connections)
+        world.availability = data.get("availability", {})  # absent from older state files
+        version, internal, gauss = data["rng"]
+        world.rng.setstate((version, tuple(internal), gauss))
+        return world
+
     def _changed(self):
+        self.version += 1
         if self.on_change:
             self.on_change(self)
 
@@ -159,12 +213,18 @@ class World:
         """The restaurant's `RestaurantInfo` as the API answers it; with `captured_shape`
         (Published.captured_deviations) some restaurants' as captured ones look."""
         shaped = captured_shape and captured.applies(guid)
+        key = guid, shaped
         with self.lock:
-            data = self._bytes.get((guid, shaped))
-            if data is None:
-                info = self.restaurants[guid]
-                body = captured.deviate(info) if shaped else info
-                data = self._bytes[guid, shaped] = json.dumps(body).encode()
+            data = self._bytes.get(key)
+            if data is not None:
+                self._bytes.move_to_end(key)
+                return data
+            info = self.info(guid)
+            data = self._bytes[key] = json.dumps(
+                captured.deviate(info) if shaped else info
+            ).encode()
+            if len(self._bytes) > SERVED_KEPT:
+                self._bytes.popitem(last=False)
             return data
 
     def is_connected(self, guid):
@@ -172,27 +232,41 @@ class World:
         return bool(connection and connection.connected)
 
     def is_archived(self, guid):
-        return bool(self.restaurants[guid]["general"]["archived"])
+        edited = self.edited.get(guid)
+        return bool(edited["general"]["archived"]) if edited else guid in self.archived
+
+    def group_of(self, guid):
+        edited = self.edited.get(guid)
+        if edited:
+            return edited["general"]["managementGroupGuid"]
+        return self.group_guids[self.index[guid] % len(self.group_guids)]
 
     def connected_records(self, since_ms=None):
+        """The connected restaurants' partner records in GUID order, made as they are read
+        (the pages of one listing share one filtering of the connections)."""
         with self.lock:
-            rows = [
-                c.record()
-                for c in sorted(self.connections.values(), key=lambda c: c.restaurant_guid)
-                if c.connected and (since_ms is None or c.modified_ms > since_ms)
-            ]
-        return rows
+            version, since, rows = self._listing
+            if (version, since) != (self.version, since_ms):
+                if self._sorted is None:
+                    self._sorted = sorted(self.connections.values(), key=_by_guid)
+                rows = [
+                    c
+                    for c in self._sorted
+                    if c.connected and (since_ms is None or c.modified_ms > since_ms)
+                ]
+                self._listing = (self.version, since_ms, rows)
+        return Records(rows)
 
     def overview(self):
         with self.lock:
             return [
                 {
                     "guid": guid,
-                    "managementGroupGuid": info["general"]["managementGroupGuid"],
+                    "managementGroupGuid": self.group_of(guid),
                     "access": self.access(guid),
-                    "archived": bool(info["general"]["archived"]),
+                    "archived": self.is_archived(guid),
                 }
-                for guid, info in self.restaurants.items()
+                for guid in self.restaurants
             ]
 
     def availability_of(self, guid):
@@ -214,13 +288,13 @@ class World:
             number = len(self.restaurants)
             group = group or self.rng.choice(list(self.groups))
             info = catalog.restaurant_info(self.rng, number, group)
-            self.restaurants[info["guid"]] = info
+            self.edited[info["guid"]] = info
             self.groups.setdefault(group, []).append(info["guid"])
             return self.connect(info["guid"])
 
     def connect(self, guid):
         with self.lock:
-            info = self.restaurants[guid]
+            info = self.info(guid)
             connection = self.connections.get(guid)
             if connection is None:
                 connection = self.connections[guid] = Connection(
@@ -233,10 +307,10 @@ class World:
                     modified_ms=_now_ms(),
                     added_ms=_now_ms(),
                 )
+                self._sorted = None
             connection.connected = True
             connection.modified_ms = connection.added_ms = _now_ms()
-            self._changed()
-            return connection
+            return self._touched(connection)
 
     def update(self, guid):
         with self.lock:
@@ -246,16 +320,19 @@ class World:
                 f"store-{connection.number:05d}-r{connection.revision}"
             )
             connection.modified_ms = _now_ms()
-            self._changed()
-            return connection
+            return self._touched(connection)
 
     def remove(self, guid):
         with self.lock:
             connection = self.connections[guid]
             connection.connected = False
             connection.modified_ms = _now_ms()
-            self._changed()
-            return connection
+            return self._touched(connection)
+
+    def _touched(self, connection):
+        self.touched.add(connection.restaurant_guid)
+        self._changed()
+        return connection
 
     def set_availability(self, guid, online, reason=None):
         """Takes the restaurant online or offline; returns its `RestaurantAvailability`."""
@@ -266,11 +343,53 @@ class World:
 
     def change(self, guid):
         with self.lock:
-            what = catalog.change(self.rng, self.restaurants[guid])
+            info = self.edited[guid] = self.info(guid)
+            what = catalog.change(self.rng, info)
             for shaped in (False, True):
                 self._bytes.pop((guid, shaped), None)
             self._changed()
             return what
+
+
+class Restaurants(Mapping):
+    """The world's restaurants by GUID, each RestaurantInfo made when it is read."""
+
+    def __init__(self, world):
+        self.world = world
+
+    def __getitem__(self, guid):
+        return self.world.info(guid)
+
+    def __contains__(self, guid):
+        return guid in self.world.index or guid in self.world.edited
+
+    def __iter__(self):
+        world = self.world
+        yield from world.index
+        yield from (guid for guid in world.edited if guid not in world.index)
+
+    def __len__(self):
+        world = self.world
+        return len(world.index) + sum(1 for guid in world.edited if guid not in world.index)
+
+
+class Records(Sequence):
+    """Partner records of a list of connections, each made when it is read."""
+
+    def __init__(self, connections):
+        self.connections = connections
+
+    def __len__(self):
+        return len(self.connections)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [c.record() for c in self.connections[position]]
+        return self.connections[position].record()
+
+
+def _by_guid(connection):
+    return connection.restaurant_guid
 
 
 def availability_record(guid, online, reason=None):
