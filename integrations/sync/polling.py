@@ -77,14 +77,19 @@ def _note_source(state, run_id, listing, **fields):
 
 
 def _read(listing, since, started):
-    changes, seen = [], set()
+    changes, seen, batch = [], set(), []
     for record in listing.records(since):
-        try:
-            change = lifecycle.apply_listed(record, started)
-        except lifecycle.RecordError as exc:
-            logger.warning("Skipped a partner record that does not match the format: %s", exc)
-            continue
-        seen.add(change.guid)
-        if change.changed:
-            changes.append(change)
+        batch.append(record)
+        if len(batch) == lifecycle.BATCH:
+            _apply(batch, started, changes, seen)
+            batch = []
+    _apply(batch, started, changes, seen)
     return changes, seen
+
+
+def _apply(records, started, changes, seen):
+    applied, problems = lifecycle.apply_listed_many(records, started)
+    for problem in problems:
+        logger.warning("Skipped a partner record that does not match the format: %s", problem)
+    seen.update(change.guid for change in applied)
+    changes.extend(change for change in applied if change.changed)
