@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from integrations.models import WebhookEvent
 from restaurants import connection_events, strict_json
+from restaurants.bulk_insert import insert_missing
 from restaurants.models import Connection, Restaurant
 from restaurants.values import as_instant, as_uuid
 
@@ -153,7 +154,10 @@ def apply_listed_many(records, started: datetime.datetime) -> tuple[list[Change]
 
 def _apply_batch(parsed, moment):
     guids = list(parsed)
-    Restaurant.objects.bulk_create([Restaurant(guid=guid) for guid in guids], ignore_conflicts=True)
+    # Most are known after the first discovery: inserting them all again took the
+    # most of a full read's time.
+    known = set(Restaurant.objects.filter(pk__in=guids).values_list("pk", flat=True))
+    insert_missing(Restaurant, [{"guid": guid} for guid in guids if guid not in known])
     locked = Connection.objects.select_for_update().filter(restaurant_id__in=guids)
     held = {c.restaurant_id: c for c in locked.order_by("restaurant_id")}
     now = timezone.now()
