@@ -9,7 +9,7 @@ DEVELOPMENT := $(VENV)/.development-$(shell cat requirements.txt requirements-de
 # `make run PORT=8001` overrides PORTAL_PORT from .env for one start.
 PORT_OPTION := $(if $(PORT),--port $(PORT))
 
-.PHONY: run dev test bench lint format browser clean
+.PHONY: run dev test bench bench-scale lint format browser clean
 
 # gunicorn and WhiteNoise, DEBUG as .env says (off unless it asks). The chmod
 # makes an .env written by an older version (0644) private too.
@@ -33,6 +33,12 @@ test: $(DEVELOPMENT)
 
 bench: $(DEVELOPMENT)
 	$(PY) -m bench
+
+# The platform's whole size on PostgreSQL + Redis (TEST_POSTGRES_URL, TEST_REDIS_URL;
+# skipped, saying why, where they do not answer). BENCH_SCALE_RESTAURANTS=10000
+# for a quick run; `make bench-scale SCENARIOS="discovery"` runs some of them.
+bench-scale: $(DEVELOPMENT)
+	$(PY) -m bench.scale $(SCENARIOS)
 
 # Style, the import contracts between the layers, and the types of the boundary
 # modules (pyproject.toml lists both).

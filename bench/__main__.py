@@ -13,7 +13,7 @@ import time
 MODULES = ["bench.simulator_throughput", "bench.sync", "bench.staff_pages"]
 
 
-def _setup_django(workdir):
+def setup_django(workdir):
     # A database of its own: the benchmarks write thousands of restaurants.
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
     # Measured as deployed, whatever .env says (`make run` writes DEBUG=true):
@@ -38,7 +38,7 @@ def main(names):
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as workdir:
         os.environ["BENCH_WORKDIR"] = workdir
-        _setup_django(workdir)
+        setup_django(workdir)
         figures = []
         for name in names or MODULES:
             started = time.monotonic()

@@ -1,8 +1,13 @@
-"""A simulator in its own process for the benchmarks, and the fetch floor they compare to."""
+"""The platform of each benchmark: a clean start, the connected restaurants, the fetch floor."""
 
 import threading
 
 import requests
+from django.core.cache import cache
+
+from integrations import token_store
+from integrations.models import RateBudget, SyncRun
+from restaurants.models import Connection, Restaurant, Snapshot
 
 
 def connected(url, token):
@@ -45,3 +50,14 @@ def fetch_floor(url, token, guids, concurrency):
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def clear():
+    """No restaurant, run or budget of another round or scenario."""
+    for model in (Snapshot, Connection, Restaurant, SyncRun, RateBudget):
+        model.objects.all().delete()
+    cache.clear()
+    # Each round's simulator is a new platform: its tokens and its two logins an
+    # hour have nothing to do with the last one's (without this the third
+    # simulator's login waits for the hour and the memory figure fails).
+    token_store.forget()

@@ -17,16 +17,15 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from integrations import platform, token_store
-from integrations.models import RateBudget, SyncRun
+from integrations import platform
+from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh, polling, refresh, runs
-from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot
+from restaurants.models import DaySchedule, Restaurant, Service, Snapshot
 from tests.platform import login, qcluster, simulator_process
 
-from .platform import connected, fetch_floor
+from .platform import clear, connected, fetch_floor
 
 WORKERS = 2
 # The platform is a network away; both sides run against the same simulated
@@ -114,7 +113,7 @@ def _memory():
 
 
 def _prepare(url):
-    _clear()
+    clear()
     settings.TOAST_API_HOSTNAME = url
     platform.reset_clients()
     polling.poll(platform.build_client(base_url=url), full=True)
@@ -143,7 +142,7 @@ def _queued_sync(guids):
 
 
 def _peak_in_fresh_process(count):
-    _clear()
+    clear()
     with simulator_process(count) as url:
         output = subprocess.run(
             [sys.executable, "-m", "bench.sync_memory", url],
@@ -171,13 +170,3 @@ def _timed(action, *args):
 
 def _rows():
     return [model.objects.count() for model in (Restaurant, DaySchedule, Service, Snapshot)]
-
-
-def _clear():
-    for model in (Snapshot, Connection, Restaurant, SyncRun, RateBudget):
-        model.objects.all().delete()
-    cache.clear()
-    # Each round's simulator is a new platform: its tokens and its two logins an
-    # hour have nothing to do with the last one's (without this the third
-    # simulator's login waits for the hour and the memory figure fails).
-    token_store.forget()

@@ -135,6 +135,13 @@ ANNOUNCE = "Simulator listening on "
 @contextlib.contextmanager
 def simulator_process(restaurants, *options):
     """Starts `manage.py toast_simulator` on a free port; yields its base URL."""
+    with simulator_subprocess(restaurants, *options) as (_, url):
+        yield url
+
+
+@contextlib.contextmanager
+def simulator_subprocess(restaurants, *options):
+    """simulator_process, yielding its process too (to read its memory)."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -160,7 +167,7 @@ def simulator_process(restaurants, *options):
         else:
             raise RuntimeError("the simulator did not start")
         threading.Thread(target=process.stdout.read, daemon=True).start()
-        yield url
+        yield process, url
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -22,7 +22,11 @@ ARCHIVED_SHARE = 0.04
 # The control interface's `access` of a restaurant: connected now, connected once
 # and since removed, or never connected (a prospect of a connected group).
 CONNECTED, REMOVED, NEVER = ACCESS = ("connected", "removed", "never")
-BASE_MS = int(datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
+BASE_MS = int(datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC).timestamp() * 1000)
+# Restaurant `number` connected this long after the one before: 150,000 of them
+# all in the past (an hour apart, most were in the future, and a poll with
+# lastModified listed them all as changed).
+CONNECTED_EVERY_MS = 600_000
 # Serialised answers kept for the restaurants read last (about 3 KB each): a
 # sync's repeated reads of a few thousand are served without making them again.
 SERVED_KEPT = 5000
@@ -136,7 +140,7 @@ class World:
         self.groups.setdefault(general["managementGroupGuid"], []).append(guid)
         if roll < PROSPECT_SHARE and number % 5:  # the group's first restaurant always connects
             return
-        created_ms = BASE_MS + number * 3_600_000
+        created_ms = BASE_MS + number * CONNECTED_EVERY_MS
         self.connections[guid] = Connection(
             restaurant_guid=guid,
             group_guid=general["managementGroupGuid"],
