@@ -83,12 +83,12 @@ def _full_and_unchanged(url):
 def _full_and_unchanged_round(url):
     token, guids = _prepare(url)
     with qcluster(url, WORKERS, ready_seconds=3, **CLUSTER):
-        times = {"floor": _timed(fetch_floor, url, token, guids, _concurrency())}
-        times["full"] = _timed(_queued_sync, guids)
-        rows = _rows()
-        times["unchanged floor"] = _timed(fetch_floor, url, token, guids, _concurrency())
-        times["unchanged"] = _timed(_queued_sync, guids)
-    written = sum(after - before for before, after in zip(rows, _rows(), strict=True))
+        times = {"floor": timed(fetch_floor, url, token, guids, _concurrency())}
+        times["full"] = timed(queued_sync, guids)
+        before = rows()
+        times["unchanged floor"] = timed(fetch_floor, url, token, guids, _concurrency())
+        times["unchanged"] = timed(queued_sync, guids)
+    written = sum(after - then for then, after in zip(before, rows(), strict=True))
     return {**times, "written": written, "restaurants": len(guids)}
 
 
@@ -98,7 +98,7 @@ def _latency_bound(url):
         _, guids = _prepare(url)
         count = len(guids)
         with qcluster(url, WORKERS, ready_seconds=3, **CLUSTER):
-            seconds.append(_timed(_queued_sync, guids))
+            seconds.append(timed(queued_sync, guids))
     allowed = min(_concurrency() / 0.050, float(settings.TOAST_RATE_LIMIT_PER_SECOND * count))
     achieved = count / statistics.median(seconds)
     print("   full syncs with 50 ms latency: " + ", ".join(f"{s:.2f}" for s in seconds) + " s")
@@ -131,7 +131,7 @@ FINISHED_SQL = (
 )
 
 
-def _queued_sync(guids):
+def queued_sync(guids):
     run = enqueue_refresh(guids, trigger=SyncRun.Trigger.COMMAND)
     with connection.cursor() as cursor:
         while True:
@@ -162,11 +162,11 @@ def sync_in_process(client, guids):
         refresh.refresh_chunk(run.pk, chunk, client=client)
 
 
-def _timed(action, *args):
+def timed(action, *args):
     started = time.perf_counter()
     action(*args)
     return time.perf_counter() - started
 
 
-def _rows():
+def rows():
     return [model.objects.count() for model in (Restaurant, DaySchedule, Service, Snapshot)]
