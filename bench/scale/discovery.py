@@ -26,13 +26,15 @@ def run(report, size: int) -> None:
         client = client_of(url)
         started, cpu = time.perf_counter(), time.process_time()
         changes = polling.poll(client, full=True)
+        polled = time.perf_counter() - started
         prospects = discovery.discover_groups(client)
         first, cpu = time.perf_counter() - started, time.process_time() - cpu
         connected = Connection.objects.connected().count()
         # The CPU time says how much of the wall time a busy machine's other work took.
         print(
             f"   first discovery: {connected:,} connected, {len(prospects):,} prospects, "
-            f"{first:.0f} s ({connected / first:.0f} connections/s), {cpu:.0f} s of CPU here, "
+            f"{first:.0f} s ({connected / first:.0f} connections/s; the partners read "
+            f"{polled:.0f} s, the groups {first - polled:.0f} s), {cpu:.0f} s of CPU here, "
             f"load average {os.getloadavg()[0]:.1f}"
         )
         report("discovery_first_vs_5_minutes", first / FIRST_GOAL_SECONDS, "<= 1")
