@@ -1,7 +1,8 @@
 """What a partner event applied to a connection leaves behind: a timeline entry, the
 contact who connected the restaurant, and the stage its facts now say."""
 
-from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,25 +19,55 @@ SUMMARIES = {
 }
 
 
-def applied(guid: Any, kind: str, *, fields: Iterable[str] = (), contact_email: str = "") -> None:
-    """Records partner event `kind` (lifecycle's added, reactivated, updated, removed)."""
-    changed = sorted(fields)
-    summary = SUMMARIES.get(kind, f"Partner event: {kind}.")
-    if changed:
-        summary = f"{summary} Changed: {', '.join(changed)}."
-    timeline.record(guid, timeline.Kind.PLATFORM, summary, action=kind, details={"fields": changed})
-    if contact_email and kind != "removed":
-        _keep_contact(guid, contact_email)
-    stages.follow_platform([guid])
+@dataclass(frozen=True)
+class Applied:
+    """Partner event `kind` (lifecycle's added, reactivated, updated, removed) applied to
+    restaurant `guid`: the fields it changed, the contact it names."""
+
+    guid: Any
+    kind: str
+    fields: tuple[str, ...] = ()
+    contact_email: str = ""
 
 
-def _keep_contact(guid: Any, email: str) -> None:
+def applied_many(events: Sequence[Applied]) -> None:
+    """Records each of `events`, in a few statements whatever their number (a first
+    discovery applies 150,000)."""
+    if not events:
+        return
+    entries = []
+    for event in events:
+        changed = sorted(event.fields)
+        summary = SUMMARIES.get(event.kind, f"Partner event: {event.kind}.")
+        if changed:
+            summary = f"{summary} Changed: {', '.join(changed)}."
+        entries.append(
+            timeline.entry_for(
+                event.guid,
+                timeline.Kind.PLATFORM,
+                summary,
+                action=event.kind,
+                details={"fields": changed},
+            )
+        )
+    timeline.record_many(entries)
+    _keep_contacts([e for e in events if e.contact_email and e.kind != "removed"])
+    stages.follow_platform([event.guid for event in events])
+
+
+def _keep_contacts(events: Sequence[Applied]) -> None:
     """The person the platform says connected the restaurant, once (a bad address is
     the platform's text, not a contact)."""
-    try:
-        validate_email(email)
-    except ValidationError:
-        return
-    Contact.objects.get_or_create(
-        restaurant_id=guid, email=email, defaults={"source": Contact.Source.PARTNER}
-    )
+    contacts = []
+    for event in events:
+        try:
+            validate_email(event.contact_email)
+        except ValidationError:
+            continue
+        contacts.append(
+            Contact(
+                restaurant_id=event.guid, email=event.contact_email, source=Contact.Source.PARTNER
+            )
+        )
+    # One contact a restaurant and address (unique_contact_email): a stored one stays.
+    Contact.objects.bulk_create(contacts, ignore_conflicts=True)

@@ -183,8 +183,9 @@ def _apply_batch(parsed, moment):
     Connection.objects.bulk_create(created)
     Connection.objects.bulk_update(updated, SAVED_FIELDS)
     Connection.objects.filter(restaurant_id__in=stamped).update(**_stamp(moment), updated_at=now)
-    for guid, change, changed, contact in events:
-        _applied(guid, change, changed, contact)
+    connection_events.applied_many([_event(*event) for event in events])
+    for guid, change, _, _ in events:
+        logger.info("Connection %s %s", guid, change.kind)
     return changes
 
 
@@ -263,13 +264,13 @@ def _decide(connection, fields, moment, removed) -> tuple[Change, list[str]]:
 
 def _applied(guid, change, changed, contact_email):
     """The log line and what the change leaves behind (connection_events.py)."""
-    connection_events.applied(
-        guid,
-        change.kind,
-        fields=changed if change.kind == UPDATED else (),
-        contact_email=contact_email,
-    )
+    connection_events.applied_many([_event(guid, change, changed, contact_email)])
     logger.info("Connection %s %s", guid, change.kind)
+
+
+def _event(guid, change, changed, contact_email):
+    fields = tuple(changed) if change.kind == UPDATED else ()
+    return connection_events.Applied(guid, change.kind, fields, contact_email)
 
 
 def _locked(guid):

@@ -10,7 +10,7 @@ from restaurants.models import Restaurant
 
 pytestmark = pytest.mark.django_db
 
-TIMES = {"first_seen_at"}
+TIMES = {"first_seen_at", "stage_since"}  # now, at each insert
 
 
 def _row(guid):
