@@ -2,7 +2,8 @@
 support contact, carrying a valid, recorded link.
 
 Every send and every failure is a timeline entry (kind EMAIL); a new link is one
-too (kind STATUS_LINK). A send is one message to the restaurant's chosen contacts.
+too (kind STATUS_LINK, written by restaurants/status_links.py). A send is one
+message to the restaurant's chosen contacts.
 """
 
 import datetime
@@ -27,21 +28,6 @@ def absolute(path: str) -> str:
     return f"{settings.PORTAL_URL}{path}"
 
 
-def new_link(restaurant: Restaurant, by: Any, now: datetime.datetime | None = None) -> StatusLink:
-    """A new status link, with its timeline entry."""
-    link = status_links.create(restaurant, by, now=now)
-    timeline.record(
-        restaurant.pk,
-        timeline.Kind.STATUS_LINK,
-        f"Status link #{link.pk} created, valid until {link.expires_at:%Y-%m-%d}",
-        action="created",
-        actor=by,
-        after={"link": link.pk, "expires_at": link.expires_at.isoformat()},
-        at=link.created_at,
-    )
-    return link
-
-
 def send_status_link(
     restaurant: Restaurant,
     recipients: Sequence[str],
@@ -58,7 +44,7 @@ def send_status_link(
         summary = "Status link not sent: no contact with an email address"
         _record(restaurant, "failed", summary, by, at=now)
         return False
-    link = link or new_link(restaurant, by, now)
+    link = link or status_links.create(restaurant, by, now=now)  # with its timeline entry
     message = _message(restaurant, link, list(recipients), reminder)
     to = ", ".join(recipients)
     details = {"to": list(recipients), "link": link.pk, "subject": message.subject}
