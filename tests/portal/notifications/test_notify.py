@@ -121,6 +121,11 @@ def test_one_task_is_queued_per_batch_and_none_for_nothing_notable(
 ):
     broker = get_broker()
     broker.purge_queue()
+    staff("dig", "digest")
+    with django_capture_on_commit_callbacks(execute=True):
+        connection_events.applied(restaurant.pk, "added")
+    assert broker.queue_size() == 0  # nobody hears of it at once: digests read the rows
+    staff("ann", "immediate")
     with django_capture_on_commit_callbacks(execute=True):
         timeline.record(restaurant.pk, timeline.Kind.NOTE, "A note", action="added")
     assert broker.queue_size() == 0
