@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from portal.outreach import reminders, status_email
-from restaurants.models import Restaurant
+from restaurants.models import Connection, Restaurant
 
 
 def send_reminders() -> None:
@@ -13,5 +13,8 @@ def send_reminders() -> None:
 def send_status_links(guids: list[str], user_id: int | None) -> None:
     """The bulk action's sends: each restaurant's link to all its contacts."""
     by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    for restaurant in Restaurant.objects.filter(pk__in=guids):
+    connected = Restaurant.objects.filter(
+        pk__in=guids, connection__status=Connection.Status.CONNECTED
+    )
+    for restaurant in connected:
         status_email.send_to_contacts(restaurant, by)

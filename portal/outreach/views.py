@@ -60,7 +60,10 @@ def remove_contact(request: HttpRequest, guid: uuid.UUID, pk: int) -> HttpRespon
 @require_POST
 def email_status_link(request: HttpRequest, guid: uuid.UUID) -> HttpResponse:
     """A new status link, emailed now to the contacts ticked in the panel."""
-    restaurant = get_object_or_404(Restaurant, pk=guid)
+    restaurant = get_object_or_404(Restaurant.objects.select_related("connection"), pk=guid)
+    if not restaurant.is_connected():  # as the status link panel: no new link for it
+        messages.error(request, f"No status link for {restaurant}: it is not connected.")
+        return _back(restaurant)
     ids = [value for value in request.POST.getlist("contact") if value.isdigit()]
     emails = list(
         Contact.objects.filter(restaurant=restaurant, pk__in=ids).values_list("email", flat=True)

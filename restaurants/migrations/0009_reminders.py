@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("restaurants", "0006_onboarding_work")]
+    dependencies = [("restaurants", "0008_search_and_sort_indexes")]
 
     operations = [
         migrations.AddField(
