@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_q.brokers import get_broker
 
 from portal.outreach import status_email, tasks
-from restaurants.models import Contact, StatusLink, TimelineEntry
+from restaurants.models import Connection, Contact, StatusLink, TimelineEntry
 from tests.stored import stored, variant
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,13 @@ def test_opening_the_page_is_on_the_timeline_once_an_hour(onboarding, staff_user
 
 def _view_permission():
     return Permission.objects.filter(codename="view_restaurant")
+
+
+def test_no_link_is_emailed_for_a_restaurant_that_is_not_connected(staff_client, onboarding):
+    Connection.objects.filter(restaurant=onboarding).update(status=Connection.Status.REMOVED)
+    contact = Contact.objects.get(restaurant=onboarding)
+    response = staff_client.post(email_url(onboarding), {"contact": [str(contact.pk)]}, follow=True)
+    assert "it is not connected" in response.content.decode()
+    tasks.send_status_links([str(onboarding.pk)], None)
+    assert mail.outbox == []
+    assert not StatusLink.objects.exists()
