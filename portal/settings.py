@@ -318,6 +318,27 @@ STATUS_LINK_MAX_AGE_DAYS = env.int("STATUS_LINK_MAX_AGE_DAYS", default=30)
 # A restaurant being onboarded is stuck after this many days in one stage.
 ONBOARDING_STUCK_AFTER_DAYS = env.int("ONBOARDING_STUCK_AFTER_DAYS", default=14)
 
+# Talking to restaurants (portal/outreach/) -------------------------------------
+# Where restaurants and staff reach the portal: the links in emails are made from it.
+PORTAL_URL = env("PORTAL_URL", default=f"http://{PORTAL_HOST}:{PORTAL_PORT}").rstrip("/")
+# The name emails to restaurants are sent in (the integration partner's).
+PARTNER_NAME = env("PARTNER_NAME", default=PORTAL_NAME)
+# Automatic reminders while a restaurant's checklist is incomplete: the first this
+# many days after it connected, then every REMINDER_EVERY_DAYS, at most REMINDER_MAX.
+REMINDER_AFTER_DAYS = env.int("REMINDER_AFTER_DAYS", default=3)
+REMINDER_EVERY_DAYS = env.int("REMINDER_EVERY_DAYS", default=4)
+REMINDER_MAX = env.int("REMINDER_MAX", default=3)
+REMINDER_CHECK_MINUTES = env.int("REMINDER_CHECK_MINUTES", default=60)
+
+# Telling staff (portal/notifications/) -----------------------------------------
+# A Slack-compatible incoming webhook (a secret: its URL is the credential).
+NOTIFY_WEBHOOK_URL = env("NOTIFY_WEBHOOK_URL", default="")
+# Each delivery (a mail, the webhook) is tried this many times, waiting
+# NOTIFY_BACKOFF_SECONDS, then twice as long each time.
+NOTIFY_ATTEMPTS = env.int("NOTIFY_ATTEMPTS", default=4)
+NOTIFY_BACKOFF_SECONDS = env.float("NOTIFY_BACKOFF_SECONDS", default=5.0)
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+
 
 # Response headers -------------------------------------------------------------
 def _origins(url):

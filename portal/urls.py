@@ -19,6 +19,8 @@ urlpatterns = [
     path("map/", include("portal.map.urls")),
     path("", include("portal.status.urls")),
     path("", include("portal.staff.urls")),
+    path("", include("portal.outreach.urls")),
+    path("", include("portal.notifications.urls")),
     path("", include("integrations.urls")),
 ]
 

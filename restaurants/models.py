@@ -243,6 +243,11 @@ class Restaurant(models.Model):
     )
     next_step = models.TextField(blank=True)
     next_step_due = models.DateField(null=True, blank=True, db_index=True)
+    # Automatic reminders to the restaurant while its checklist is incomplete
+    # (restaurants/reminders.py says which are due).
+    reminders_paused = models.BooleanField(default=False)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestaurantQuerySet.as_manager()
 

@@ -8,17 +8,21 @@
   `plain_client` signed in but not staff.
 - `full` (the full payload, connected, returned as the payload),
   `full_restaurant` and `sparse_restaurant` (the stored restaurants).
+- `onboarding` (the sparse restaurant in review, its checklist incomplete, connected
+  ten days ago, with one contact).
 """
 
 import pytest
 import requests
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import timezone
 
 from integrations import platform
 from portal.staff_group import ensure_onboarding_group
+from restaurants import stages
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Connection
+from restaurants.models import Connection, Contact
 from tests.payloads import load_payload
 from tests.platform import control, login, make_client, running_simulator
 from tests.stored import stored
@@ -110,3 +114,15 @@ def full_restaurant(db):
 @pytest.fixture
 def sparse_restaurant(db):
     return stored(load_payload("restaurant_sparse"))
+
+
+@pytest.fixture
+def onboarding(sparse_restaurant):
+    connected = timezone.now() - timezone.timedelta(days=10)
+    Connection.objects.filter(restaurant=sparse_restaurant).update(connected_at=connected)
+    stages.follow_platform([sparse_restaurant.pk])
+    Contact.objects.create(
+        restaurant=sparse_restaurant, name="Rosa", email="rosa@example.com", source="partner"
+    )
+    sparse_restaurant.refresh_from_db()
+    return sparse_restaurant

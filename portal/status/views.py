@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.outreach.opens import record_open
 from portal.staff.access import staff_view
 from restaurants import onboarding, status_links
 from restaurants.models import Restaurant, StatusLink
@@ -23,6 +24,7 @@ def status_page(request, token):
     if link is None:
         response = render(request, "status/invalid.html", status=404)
     else:
+        record_open(link)
         entries = onboarding.checklist(link.restaurant)
         response = render(
             request,

@@ -26,7 +26,7 @@ def test_schedules_follow_the_settings_and_are_not_duplicated(settings):
     settings.TOAST_DISCOVERY_INTERVAL_MINUTES = 720
     _schedules()
     schedules = _schedules()
-    assert len(schedules) == Schedule.objects.count() == 6
+    assert len(schedules) == Schedule.objects.count() == 8
     assert schedules["integrations.tasks.scheduled_availability"].minutes == 10
     assert schedules["integrations.tasks.scheduled_poll"].minutes == 90
     assert schedules["integrations.tasks.scheduled_refresh"].minutes == 1440

@@ -30,6 +30,12 @@ SCHEDULES: dict[str, tuple[str, str | int]] = {
     "Prune old failures and webhook events": ("integrations.tasks.prune_history", DAILY),
     # A dead worker's chunk is noticed within two minutes: see sync/recovery.py.
     "Recover the refresh work of lost workers": ("integrations.tasks.recover_lost_work", 1),
+    # The portal's: reminders to restaurants, and staff's daily digest.
+    "Remind restaurants of their incomplete checklist": (
+        "portal.outreach.tasks.send_reminders",
+        "REMINDER_CHECK_MINUTES",
+    ),
+    "Staff notifications: the daily digest": ("portal.notifications.tasks.send_digests", DAILY),
 }
 
 
