@@ -248,7 +248,15 @@ class Restaurant(models.Model):
 
     class Meta:
         ordering = ["name", "location_name"]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["time_zone"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["time_zone"]),
+            # A board column's order, covered: sorting the index's entries of a
+            # stage, not the stage's whole rows, is most of the board's speed.
+            models.Index(
+                fields=["stage", "next_step_due", "stage_since", "guid"], name="board_column_order"
+            ),
+        ]
         permissions = [
             (
                 "work_on_restaurant",

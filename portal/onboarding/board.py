@@ -1,24 +1,24 @@
 """The board's data: one column per stage, its count and its first cards, filtered.
 
-Whatever the number of restaurants the board costs the same queries: one
-count per stage in a single aggregate, one query per column for its first
-cards, one for their checklists, and the filters' choices. A column's other
+Whatever the number of restaurants the board costs the same queries: the
+counts per stage in one (grouped on the stage's index), one per column for
+its first cards' GUIDs, one for those cards with their owners and
+checklists, and the filters' choices. A column's other
 cards come on demand (`cards`, from an offset).
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import QueryDict
 
-from portal.onboarding.cards import owners, with_progress
+from portal.onboarding.cards import cards_of, in_order, ordered, owners
 from portal.staff import filters
-from restaurants import attention
 from restaurants.models import Restaurant, Stage
 from restaurants.values import as_uuid
 
-CARDS_PER_COLUMN = 25
+CARDS_PER_COLUMN = 20
 MORE_CARDS = 100  # a column's page of its own, or one "more" fetch
 FILTERS = ("owner", "group")
 
@@ -63,18 +63,26 @@ def filter_params(params: QueryDict) -> str:
 
 
 def columns(queryset: QuerySet[Restaurant]) -> list[Column]:
-    counts = queryset.aggregate(
-        **{stage.value: Count("pk", filter=Q(stage=stage.value)) for stage in Stage}
+    counts = dict(
+        queryset.order_by()
+        .values_list("stage")
+        .annotate(count=Count("pk"))
+        .values_list("stage", "count")
     )
-    cards_of = {
-        stage.value: list(_ordered(queryset.filter(stage=stage.value))[:CARDS_PER_COLUMN])
-        if counts[stage.value]
+    guids = {
+        stage: list(ordered(queryset.filter(stage=stage), "stage_since")[:CARDS_PER_COLUMN])
+        if counts.get(stage)
         else []
-        for stage in Stage
+        for stage in Stage.values
     }
-    with_progress([card for cards in cards_of.values() for card in cards])
+    found = cards_of([guid for column in guids.values() for guid in column])
     return [
-        Column(stage.value, stage.label, counts[stage.value], cards_of[stage.value])
+        Column(
+            stage.value,
+            stage.label,
+            counts.get(stage.value, 0),
+            [found[guid] for guid in guids[stage.value] if guid in found],  # in order
+        )
         for stage in Stage
     ]
 
@@ -82,20 +90,10 @@ def columns(queryset: QuerySet[Restaurant]) -> list[Column]:
 def cards(queryset: QuerySet[Restaurant], stage: str, offset: int) -> tuple[list[Restaurant], int]:
     """A column's cards from `offset` (MORE_CARDS of them) and the column's count."""
     column = queryset.filter(stage=stage)
-    found = list(with_progress(list(_ordered(column)[offset : offset + MORE_CARDS])))
-    return found, column.count()
+    guids = list(ordered(column, "stage_since")[offset : offset + MORE_CARDS])
+    return in_order(guids), column.count()
 
 
 def choices() -> dict[str, Any]:
     """The filters' select boxes: staff users, and the management groups (two queries)."""
     return {"owners": list(owners()), "groups": filters.group_choices()}
-
-
-def _ordered(queryset: QuerySet[Restaurant]) -> QuerySet[Restaurant]:
-    """Overdue next steps first, then the soonest due, then the longest in the stage."""
-    return queryset.select_related("owner").order_by(
-        attention.overdue_first(),
-        F("next_step_due").asc(nulls_last=True),
-        "stage_since",
-        "guid",
-    )

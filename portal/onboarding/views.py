@@ -8,18 +8,20 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.onboarding import board as board_data
 from portal.onboarding import bulk as bulk_actions
-from portal.onboarding.cards import WORK_PERMISSION, owners, with_progress
+from portal.onboarding import card_html
+from portal.onboarding.cards import WORK_PERMISSION, in_order, ordered, owners
 from portal.staff.access import staff_view
-from restaurants import attention, onboarding, stages
+from restaurants import onboarding, stages
 from restaurants.models import Restaurant, Stage
 from restaurants.values import as_uuid
 
@@ -115,22 +117,13 @@ def move(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """What the signed-in user owns, overdue next steps first, then the soonest due."""
-    owned = (
-        Restaurant.objects.filter(owner_id=request.user.pk)
-        .select_related("owner")
-        .order_by(
-            attention.overdue_first(),
-            F("next_step_due").asc(nulls_last=True),
-            "name",
-            "guid",
-        )
-    )
+    owned = ordered(Restaurant.objects.filter(owner_id=request.user.pk), "name")
     page = Paginator(owned, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    with_progress(list(page.object_list))
+    page.object_list = in_order(list(page.object_list))
     return render(
         request,
         "onboarding/mine.html",
-        {"page": page, "total": onboarding.TOTAL, "today": attention.today()},
+        {"page": page, "total": onboarding.TOTAL},
     )
 
 
@@ -208,12 +201,20 @@ def _report(request: HttpRequest, action: str, outcomes: list[bulk_actions.Outco
 
 
 def _card_context(request: HttpRequest) -> dict:
+    """What every card shares, built once per page."""
     return {
-        "total": onboarding.TOTAL,
-        "today": attention.today(),
-        "staff_stages": [(stage, Stage(stage).label) for stage in stages.STAFF_STAGES],
-        "can_move": request.user.has_perm(WORK_PERMISSION),
-        "board_url": request.get_full_path(),
+        "card_page": card_html.Page(
+            total=onboarding.TOTAL,
+            can_move=request.user.has_perm(WORK_PERMISSION),
+            move_url=reverse("onboarding-move"),
+            stage_options=format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                ((stage, Stage(stage).label) for stage in stages.STAFF_STAGES),
+            ),
+            back_url=request.get_full_path(),
+            csrf_token=get_token(request),
+        ),
     }
 
 

@@ -1,10 +1,11 @@
 """Template helpers of the onboarding work: `restaurant|overdue`, `restaurant|days_in_stage`,
-and `{% bulk_actions %}`, the restaurant list's action bar."""
+`{% board_card restaurant page %}` and `{% bulk_actions %}`, the restaurant list's action bar."""
 
 from typing import Any
 
 from django import template
 
+from portal.onboarding import card_html
 from portal.onboarding.cards import WORK_PERMISSION, owners
 from restaurants import attention, stages
 from restaurants.models import Restaurant, Stage
@@ -20,6 +21,11 @@ def overdue(restaurant: Restaurant) -> bool:
 @register.filter
 def days_in_stage(restaurant: Restaurant) -> int:
     return attention.days_in_stage(restaurant)
+
+
+@register.simple_tag
+def board_card(restaurant: Restaurant, page: card_html.Page) -> str:
+    return card_html.card(restaurant, page)
 
 
 @register.inclusion_tag("onboarding/_bulk_actions.html", takes_context=True)

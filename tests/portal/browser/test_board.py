@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from portal.onboarding.board import CARDS_PER_COLUMN
 from restaurants.models import Restaurant, Stage, TimelineEntry
 from tests.portal.onboarding.rows import in_review, ready
 
@@ -70,9 +71,11 @@ def test_the_board_in_a_real_browser(signed_in_page, live_server):
     assert actors.count() == 2
 
     prospects = page.locator('.board-column[data-stage="prospect"] .board-card')
-    assert prospects.count() == 25
+    assert prospects.count() == CARDS_PER_COLUMN
     page.click('.board-column[data-stage="prospect"] a[data-more]')
-    page.wait_for_selector('.board-column[data-stage="prospect"] .board-card >> nth=25')
+    page.wait_for_selector(
+        f'.board-column[data-stage="prospect"] .board-card >> nth={CARDS_PER_COLUMN}'
+    )
     assert prospects.count() == Restaurant.objects.filter(stage=Stage.PROSPECT).count()
     page.screenshot(path=ARTIFACTS / "board-after-moves.png", full_page=True)
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from portal.onboarding.board import CARDS_PER_COLUMN
 from restaurants.models import Restaurant, Stage, StageChange, TimelineEntry
 from tests.portal.onboarding.rows import in_review, many, ready, viewer
 
@@ -68,17 +69,19 @@ def test_filters_by_owner_and_group(staff_client, staff_user):
 
 def test_a_column_shows_its_first_cards_and_the_rest_on_demand(staff_client):
     many(7 * 60)  # 60 per stage
+    first, rest = CARDS_PER_COLUMN, 60 - CARDS_PER_COLUMN
     response = staff_client.get("/onboarding/")
     column = _column(response, Stage.LIVE)
-    assert (column.count, len(column.cards), column.left) == (60, 25, 35)
-    assert "Show more (35 left)" in response.content.decode()
+    assert (column.count, len(column.cards), column.left) == (60, first, rest)
+    assert f"Show more ({rest} left)" in response.content.decode()
 
-    more = staff_client.get("/onboarding/column/live/?offset=25&fragment=1")
+    more = staff_client.get(f"/onboarding/column/live/?offset={first}&fragment=1")
     assert more.status_code == 200
-    assert len(more.context["cards"]) == 35 and more.context["following"] is None
+    assert len(more.context["cards"]) == rest and more.context["following"] is None
     assert "<html" not in more.content.decode()
-    page = staff_client.get("/onboarding/column/live/?offset=25")
-    assert "<html" in page.content.decode() and "showing 26–60" in page.content.decode()
+    page = staff_client.get(f"/onboarding/column/live/?offset={first}")
+    assert "<html" in page.content.decode()
+    assert f"showing {first + 1}–60" in page.content.decode()
     first = {c.pk for c in column.cards}
     assert first.isdisjoint(c.pk for c in more.context["cards"])
     for bad in ("offset=-5", "offset=abc", "offset=99999999999999999999999"):

@@ -28,7 +28,7 @@ def _queries(client, url):
 def test_onboarding_pages_run_fixed_queries_at_10_000_restaurants(
     staff_client, staff_user, django_assert_num_queries
 ):
-    many(7 * 30, owner=staff_user)  # every column more than a screen, every list filled
+    many(7 * 30, owner=staff_user)  # every column more than its first cards, every list filled
     few = {url: _queries(staff_client, url) for url in PAGES}
     many(10_000, owner=staff_user)
     for url in PAGES:
