@@ -10,10 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from restaurants import onboarding, stages, status_links, timeline, work
-from restaurants.models import Restaurant, Stage, StatusLink
+from restaurants import onboarding, stages, status_links, work
+from restaurants.models import Restaurant, Stage
 from restaurants.values import as_uuid
 
 MAX_SELECTED = 500  # ten pages of the list; a bigger selection is refused, not cut
@@ -75,24 +73,9 @@ def send_status_links(restaurants: Sequence[Restaurant], *, by: Any) -> list[Out
                 Outcome(restaurant, False, "The restaurant removed the integration: no link made.")
             )
             continue
-        link = create_status_link(restaurant, by=by)
+        link = status_links.create(restaurant, by)  # records its timeline entry
         outcomes.append(Outcome(restaurant, True, f"Link valid until {link.expires_at:%Y-%m-%d}."))
     return outcomes
-
-
-def create_status_link(restaurant: Restaurant, *, by: Any) -> StatusLink:
-    """One new status link and its timeline entry, in one transaction."""
-    with transaction.atomic():
-        link = status_links.create(restaurant, by)
-        timeline.record(
-            restaurant.pk,
-            timeline.Kind.STATUS_LINK,
-            f"Status link #{link.pk} created, valid until {link.expires_at:%Y-%m-%d}",
-            action="created",
-            actor=by,
-            after={"link": link.pk, "expires_at": link.expires_at.isoformat()},
-        )
-    return link
 
 
 def _facts(restaurant: Restaurant) -> stages.Facts:

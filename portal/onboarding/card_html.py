@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from restaurants import attention
 from restaurants.models import Restaurant
 
 
@@ -28,7 +27,7 @@ class Page:
 
 
 def card(restaurant: Restaurant, page: Page) -> SafeString:
-    overdue = attention.is_overdue(restaurant)
+    overdue = restaurant.overdue
     return format_html(
         '<li class="board-card{}" id="card-{}" data-guid="{}" data-stage="{}"{}>'
         '<a class="card-name" href="{}">{}</a>'
@@ -45,7 +44,7 @@ def card(restaurant: Restaurant, page: Page) -> SafeString:
         restaurant.name or restaurant.guid,
         _location(restaurant),
         _owner(restaurant),
-        attention.days_in_stage(restaurant),
+        restaurant.days_in_stage,
         getattr(restaurant, "onboarding_done", 0),
         page.total,
         _next_step(restaurant, overdue),

@@ -1,5 +1,5 @@
-"""Template helpers of the onboarding work: `restaurant|overdue`, `restaurant|days_in_stage`,
-`{% board_card restaurant page %}` and `{% bulk_actions %}`, the restaurant list's action bar."""
+"""Template tags of the onboarding work: `{% board_card restaurant page %}` and
+`{% bulk_actions %}`, the restaurant list's action bar."""
 
 from typing import Any
 
@@ -7,20 +7,10 @@ from django import template
 
 from portal.onboarding import card_html
 from portal.onboarding.cards import WORK_PERMISSION, owners
-from restaurants import attention, stages
+from restaurants import stages
 from restaurants.models import Restaurant, Stage
 
 register = template.Library()
-
-
-@register.filter
-def overdue(restaurant: Restaurant) -> bool:
-    return attention.is_overdue(restaurant)
-
-
-@register.filter
-def days_in_stage(restaurant: Restaurant) -> int:
-    return attention.days_in_stage(restaurant)
 
 
 @register.simple_tag

@@ -115,7 +115,7 @@ def test_send_status_links_makes_and_records_one_link_each(staff_client, staff_u
     assert (link.restaurant_id, link.created_by) == (alpha.pk, staff_user)
     entry = TimelineEntry.objects.get(kind="status_link")
     assert (entry.restaurant_id, entry.actor, entry.action) == (alpha.pk, staff_user, "created")
-    assert entry.after["link"] == link.pk
+    assert entry.details == {"link": link.pk}
 
 
 def test_bad_bulk_requests_change_nothing_and_say_so(staff_client, two):

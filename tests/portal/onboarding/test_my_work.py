@@ -1,13 +1,11 @@
 """ "My restaurants", the dashboard's "Your work", and what counts as overdue or stuck."""
 
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
 
-from restaurants import attention
-from restaurants.models import Restaurant, Stage
+from restaurants.models import Restaurant
 from tests.portal.onboarding.rows import in_review, ready, viewer
 
 pytestmark = pytest.mark.django_db
@@ -56,41 +54,14 @@ def test_the_dashboard_starts_with_my_work(staff_client, staff_user, settings):
 
     response = staff_client.get("/")
     work = response.context["my_work"]
-    assert [r.name for r in work.overdue] == ["Late"] and work.overdue_count == 1
-    assert [r.name for r in work.unassigned] == ["Long review", "Fresh connection"]
-    assert [r.name for r in work.stuck] == ["Long review"] and work.stuck_count == 1
+    assert [r.name for r in work.overdue.restaurants] == ["Late"] and work.overdue.count == 1
+    assert [r.name for r in work.unassigned.restaurants] == ["Long review", "Fresh connection"]
+    assert [r.name for r in work.stuck.restaurants] == ["Long review"] and work.stuck.count == 1
     html = response.content.decode()
     assert html.index('id="my-work"') < html.index("Connected</a>")  # at the top
     assert "Stuck over 14 days" in html and "15 days" in html and "⚠ Overdue" in html
 
 
-def test_stuck_is_a_work_stage_held_longer_than_the_setting(settings, staff_user):
-    settings.ONBOARDING_STUCK_AFTER_DAYS = 10
-    now = timezone.now()
-    old = now - datetime.timedelta(days=11)
-    for stage in Stage.values:
-        Restaurant.objects.create(guid=_guid(stage), name=stage, stage=stage, stage_since=old)
-    Restaurant.objects.create(guid=_guid("new"), name="new", stage=Stage.IN_REVIEW, stage_since=now)
-    found = attention.stuck(Restaurant.objects.all(), now)
-    assert sorted(found.values_list("name", flat=True)) == [
-        "blocked",
-        "connected",
-        "data_received",
-        "in_review",
-    ]
-    assert [attention.is_stuck(r, now) for r in Restaurant.objects.order_by("name")] == [
-        r.name in ("blocked", "connected", "data_received", "in_review")
-        for r in Restaurant.objects.order_by("name")
-    ]
-    assert attention.stuck(Restaurant.objects.all(), now + datetime.timedelta(days=30)).count() == 5
-
-
-def _guid(text):
-    return uuid.uuid5(uuid.NAMESPACE_URL, text)
-
-
 def test_a_step_is_overdue_after_its_due_day_only():
-    restaurant = Restaurant(next_step="Call", next_step_due=TODAY)
-    assert not attention.is_overdue(restaurant)
-    assert attention.is_overdue(restaurant, TODAY + DAY)
-    assert not attention.is_overdue(Restaurant(next_step="", next_step_due=TODAY - DAY))
+    assert not Restaurant(next_step="Call", next_step_due=TODAY).overdue
+    assert Restaurant(next_step="Call", next_step_due=TODAY - DAY).overdue
