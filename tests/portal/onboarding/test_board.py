@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from portal.onboarding.board import CARDS_PER_COLUMN
 from restaurants.models import Restaurant, Stage, StageChange, TimelineEntry
+from restaurants.onboarding import TOTAL
 from tests.portal.onboarding.rows import in_review, many, ready, viewer
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,11 @@ def test_the_board_has_a_column_per_stage_with_its_cards(staff_client, staff_use
     assert [c.name for c in _column(response, Stage.DATA_RECEIVED).cards] == ["Ready Diner"]
     assert _column(response, Stage.IN_REVIEW).count == 1
     html = response.content.decode()
-    assert "Ready Diner" in html and "Call the manager" in html and "Checklist 7/7" in html
+    assert (
+        "Ready Diner" in html
+        and "Call the manager" in html
+        and f"Checklist {TOTAL}/{TOTAL}" in html
+    )
     assert "0 d in stage" in html and "olivia" in html
     assert html.count('class="move-form"') == 2
 
