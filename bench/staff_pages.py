@@ -1,5 +1,6 @@
 """Staff page render times with 10,000 restaurants, against Django admin's own change list
-and, for the onboarding pages (metrics, the map), against the staff restaurant list.
+and, for the onboarding pages (metrics, the map, the board, "My restaurants"), against the
+staff restaurant list.
 
 Median of repeated renders through the test client (real views, templates,
 database), each page as a ratio of the admin's Restaurant change list of the
@@ -26,8 +27,10 @@ ROUNDS = 15
 
 def run():
     guid = _populate()
+    user = User.objects.create_superuser("bench", password="bench-only-password")
+    _give_work(user)
     client = Client()
-    client.force_login(User.objects.create_superuser("bench", password="bench-only-password"))
+    client.force_login(user)
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
         admin = _median(client, "/admin/restaurants/restaurant/")
         listing = _median(client, "/restaurants/")
@@ -36,10 +39,13 @@ def run():
         # The map's page frames its document, which loads every marker as JSON.
         map_page = sum(_median(client, url) for url in ("/map/", "/map/frame/"))
         markers = _median(client, "/map/markers.json")
+        board = _median(client, "/onboarding/")
+        mine = _median(client, "/onboarding/mine/")
     print(
         f"   median: admin change list {admin * 1000:.0f} ms, list {listing * 1000:.0f} ms, "
         f"restaurant page {detail * 1000:.0f} ms, metrics {metrics * 1000:.0f} ms, "
-        f"map page + frame {map_page * 1000:.0f} ms, its markers {markers * 1000:.0f} ms "
+        f"map page + frame {map_page * 1000:.0f} ms, its markers {markers * 1000:.0f} ms, "
+        f"board {board * 1000:.0f} ms, my restaurants {mine * 1000:.0f} ms "
         f"({RESTAURANTS:,} restaurants)"
     )
     return [
@@ -48,6 +54,8 @@ def run():
         ("metrics_page_vs_staff_list", metrics / listing, "<= 1.5"),
         ("map_page_vs_staff_list", map_page / listing, "<= 1.5"),
         ("map_markers_vs_staff_list", markers / listing, "<= 1.5"),
+        ("onboarding_board_vs_staff_list", board / listing, "<= 1.5"),
+        ("my_restaurants_vs_staff_list", mine / listing, "<= 1.5"),
     ]
 
 
@@ -109,3 +117,16 @@ def _stages(guids):
             live = start + datetime.timedelta(days=n % 9 + 1)
             changes.append(StageChange(restaurant_id=g, to_stage=Stage.LIVE, at=live))
     StageChange.objects.bulk_create(changes, batch_size=2000)
+
+
+def _give_work(user):
+    """A third of the restaurants the user's, some next steps overdue, some not yet due."""
+    guids = list(Restaurant.objects.order_by("guid").values_list("guid", flat=True))
+    today = timezone.localdate()
+    Restaurant.objects.filter(pk__in=guids[::3]).update(owner=user)
+    Restaurant.objects.filter(pk__in=guids[::5]).update(
+        next_step="Call the manager", next_step_due=today - datetime.timedelta(days=2)
+    )
+    Restaurant.objects.filter(pk__in=guids[1::5]).update(
+        next_step="Check the menu", next_step_due=today + datetime.timedelta(days=3)
+    )

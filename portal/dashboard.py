@@ -14,6 +14,7 @@ from integrations.models import (
     SyncRun,
     WebhookEvent,
 )
+from portal.onboarding import my_work
 from portal.staff.access import staff_view
 from restaurants.models import Restaurant
 
@@ -28,6 +29,7 @@ def dashboard(request):
         request,
         "portal/dashboard.html",
         {
+            "my_work": my_work.for_user(request.user, now),
             "counts": Restaurant.objects.figures(now),
             "stale_hours": settings.TOAST_STALE_AFTER_HOURS,
             "halts": RequestHalt.objects.filter(status=RequestHalt.Status.HALTED)[:RECENT],

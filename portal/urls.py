@@ -17,6 +17,7 @@ urlpatterns = [
     path("docs/", include("portal.docs.urls")),
     path("onboarding/metrics/", include("portal.metrics.urls")),
     path("map/", include("portal.map.urls")),
+    path("onboarding/", include("portal.onboarding.urls")),
     path("", include("portal.status.urls")),
     path("", include("portal.staff.urls")),
     path("", include("portal.outreach.urls")),

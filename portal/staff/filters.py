@@ -117,9 +117,14 @@ def choices() -> dict[str, Any]:
         "yes_no": YES_NO,
         "progress": onboarding.PROGRESS_CHOICES,
         "sorts": [(value, label) for value, (label, _) in SORTS.items()],
-        "groups": [_group_choice(*row) for row in _groups()],
+        "groups": group_choices(),
         "zones": [zone for (zone,) in _distinct(Restaurant, "time_zone", start="''")],
     }
+
+
+def group_choices() -> list[tuple[str, str]]:
+    """(value, label) of every management group, for a filter's select box."""
+    return [_group_choice(*row) for row in _groups()]
 
 
 def _distinct(

@@ -1,0 +1,88 @@
+"""The restaurant list's bulk actions: assign an owner, set a stage, send status links.
+
+Each action goes restaurant by restaurant through the same code as the
+restaurant page (restaurants/work.py, restaurants/stages.py,
+restaurants/status_links.py), so each change writes its own audit entry, and
+reports per restaurant what it did or why it was refused.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from restaurants import onboarding, stages, status_links, work
+from restaurants.models import Restaurant, Stage
+from restaurants.values import as_uuid
+
+MAX_SELECTED = 500  # ten pages of the list; a bigger selection is refused, not cut
+
+
+@dataclass(frozen=True)
+class Outcome:
+    restaurant: Restaurant
+    done: bool
+    message: str
+
+
+def selected(guids: Iterable[str]) -> list[Restaurant]:
+    """The restaurants these GUIDs name (others are ignored), with what the actions
+    read: connection, owner and `onboarding_done`, in one query."""
+    parsed = {g for g in map(as_uuid, guids) if g is not None}
+    queryset = Restaurant.objects.filter(pk__in=parsed).select_related("connection", "owner")
+    return list(onboarding.annotate_progress(queryset).order_by("name", "guid"))
+
+
+def assign_owner(restaurants: Sequence[Restaurant], owner: Any, *, by: Any) -> list[Outcome]:
+    """Gives every restaurant to `owner` (None: nobody)."""
+    outcomes = []
+    for restaurant in restaurants:
+        changed = work.set_owner(restaurant, owner, by=by)
+        outcomes.append(Outcome(restaurant, changed, "" if changed else "Already its owner."))
+    return outcomes
+
+
+def set_stage(
+    restaurants: Sequence[Restaurant],
+    to: str,
+    *,
+    by: Any,
+    reason: str = "",
+    override: bool = False,
+) -> list[Outcome]:
+    """Moves every restaurant to `to` where stages.check allows; says why where not."""
+    outcomes = []
+    for restaurant in restaurants:
+        try:
+            stages.move(
+                restaurant, to, by=by, reason=reason, override=override, facts=_facts(restaurant)
+            )
+        except stages.StageError as refusal:
+            outcomes.append(Outcome(restaurant, False, str(refusal)))
+        else:
+            outcomes.append(Outcome(restaurant, True, ""))
+    return outcomes
+
+
+def send_status_links(restaurants: Sequence[Restaurant], *, by: Any) -> list[Outcome]:
+    """Makes a new status link for every restaurant still connected or a prospect,
+    each recorded on its timeline. (Emailing the links is added here.)"""
+    outcomes = []
+    for restaurant in restaurants:
+        if restaurant.stage == Stage.REMOVED:
+            outcomes.append(
+                Outcome(restaurant, False, "The restaurant removed the integration: no link made.")
+            )
+            continue
+        link = status_links.create(restaurant, by)  # records its timeline entry
+        outcomes.append(Outcome(restaurant, True, f"Link valid until {link.expires_at:%Y-%m-%d}."))
+    return outcomes
+
+
+def _facts(restaurant: Restaurant) -> stages.Facts:
+    """The facts `selected` read with the restaurant, as stages.facts_of would."""
+    connection = restaurant.connection_or_none
+    return stages.Facts(
+        connection.status if connection else None,
+        restaurant.has_data,
+        restaurant.onboarding_done == onboarding.TOTAL,  # type: ignore[attr-defined]
+    )
