@@ -182,6 +182,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# 24-hour times on every page, the admin's too.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
