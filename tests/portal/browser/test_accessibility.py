@@ -11,11 +11,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 
-from integrations.models import SyncRun, WebhookEvent
+from integrations.models import SyncRun
 from integrations.sync import runs
 from restaurants import status_links
 from restaurants.models import Restaurant
-from tests.stored import stored, variant
+from tests.stored import stored, variant, webhook_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,14 +49,7 @@ def world(restaurant):
     removed = stored(variant("restaurant_full", **{"general__name": "Gone Diner"}), connected=False)
     run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF, total=4)
     runs.add(run.pk, {"changed": 1, "failed": 1})
-    WebhookEvent.objects.create(
-        guid=uuid.uuid4(),
-        event_type="partner_added",
-        event_category="partner",
-        timestamp="2026-01-01T00:00:00Z",
-        restaurant_guid=restaurant["guid"],
-        payload={},
-    )
+    webhook_event(restaurant["guid"], "partner_added")
     author = User.objects.create_user("author", is_staff=True)
     link = status_links.create(Restaurant.objects.get(pk=restaurant["guid"]), author)
     return {
