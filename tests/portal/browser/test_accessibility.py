@@ -105,6 +105,12 @@ def test_public_pages_have_no_serious_violation(browser_page, live_server, world
     for path in PUBLIC_PAGES:
         found += _problems(browser_page, live_server.url + path.format(**world))
     assert not found, "\n".join(found)
+    # The sign-in form's fields are typed in the font of their labels.
+    browser_page.goto(f"{live_server.url}/accounts/login/")
+    fonts = browser_page.locator("label, input:not([type=hidden])").evaluate_all(
+        "nodes => nodes.map(n => [getComputedStyle(n).fontFamily, getComputedStyle(n).fontSize])"
+    )
+    assert len({tuple(font) for font in fonts}) == 1, fonts
 
 
 def test_the_checker_finds_a_violation(browser_page, live_server):
