@@ -70,6 +70,17 @@ RESTAURANT_FIELDSETS = [
         },
     ),
     (
+        "Onboarding",
+        {
+            "fields": [
+                ("stage", "stage_since"),
+                "stage_reason",
+                ("owner", "next_step_due"),
+                "next_step",
+            ]
+        },
+    ),
+    (
         "Location and contact",
         {
             "fields": [

@@ -33,8 +33,9 @@ def test_a_run_started_later_shows_up_and_its_start_moves_on(signed_in_page):
 
 
 def test_the_figures_sit_on_one_line_at_1024_pixels(signed_in_page):
+    """They wrapped 6 + 1 there; below 900 px they go in rows of four, then two."""
     page = signed_in_page
-    for width, per_line in [(1024, 7), (1440, 7), (800, 4), (390, 2)]:
+    for width, per_line in [(1024, None), (1440, None), (800, 4), (390, 2)]:
         page.set_viewport_size({"width": width, "height": 800})
         tops = page.locator(".tiles .tile").evaluate_all("tiles => tiles.map(t => t.offsetTop)")
-        assert tops.count(tops[0]) == per_line, (width, tops)
+        assert tops.count(tops[0]) == min(per_line or len(tops), len(tops)), (width, tops)
