@@ -26,6 +26,7 @@ STAFF_PAGES = [
     "/restaurants/{connected}/",
     "/restaurants/{prospect}/",
     "/restaurants/{removed}/",
+    "/onboarding/metrics/",
     "/docs/",
     "/docs/runbook/",
     "/admin/",
