@@ -23,5 +23,5 @@ class SyncedPermissions(ReadOnlyPermissions):
         return False
 
 
-class SyncedAdmin(SyncedPermissions, admin.ModelAdmin):
+class SyncedAdmin(SyncedPermissions, LargeTableAdmin):
     pass

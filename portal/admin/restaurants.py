@@ -81,6 +81,16 @@ RESTAURANT_FIELDSETS = [
         },
     ),
     (
+        "Availability (online ordering on or off, as the platform says)",
+        {
+            "fields": [
+                ("availability", "availability_since"),
+                "availability_reason",
+                ("availability_source", "availability_at", "availability_webhook_id"),
+            ]
+        },
+    ),
+    (
         "Location and contact",
         {
             "fields": [
