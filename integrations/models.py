@@ -239,6 +239,9 @@ class SyncRun(models.Model):
     skipped = models.PositiveIntegerField(
         default=0, help_text="Removed meanwhile, or already being refreshed by another worker."
     )
+    prospects = models.PositiveIntegerField(
+        default=0, help_text="Restaurants a discovery found in connected groups, new here."
+    )
     error = models.TextField(blank=True)
     source = models.CharField(
         max_length=64, blank=True, help_text="The partners endpoint that listed the connections."

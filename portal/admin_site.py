@@ -1,4 +1,5 @@
-"""The portal's admin site: Django's, with a date drill-down that refuses dates that cannot exist.
+"""The portal's admin site: Django's, under the portal's name, with a date drill-down that
+refuses dates that cannot exist.
 
 Django turns `?<field>__year=9999` into a range ending a year later, past the
 last date Python has, and fails with a 500; a year of twenty digits overflows.
@@ -9,6 +10,7 @@ portal's and the installed apps' (django-axes' lockouts), answers it with 400.
 from datetime import MAXYEAR, datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import BadRequest
@@ -16,6 +18,17 @@ from django.http import QueryDict
 
 
 class PortalAdminSite(admin.AdminSite):
+    # Read per request, so that the name in settings (PORTAL_NAME) is the one shown.
+    @property
+    def site_header(self):
+        return f"{settings.PORTAL_NAME} administration"
+
+    @property
+    def site_title(self):
+        return settings.PORTAL_NAME
+
+    index_title = "Records and settings"
+
     def admin_view(self, view, cacheable=False):
         field = getattr(getattr(view, "__self__", None), "date_hierarchy", None)
         if field and view.__name__ == "changelist_view":

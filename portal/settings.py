@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from portal import secret_key
 
@@ -182,6 +183,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# 24-hour times on every page, the admin's too.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
@@ -306,9 +309,24 @@ TOAST_DISCOVERY_INTERVAL_MINUTES = env.int("TOAST_DISCOVERY_INTERVAL_MINUTES", d
 # Data older than this counts as stale on the dashboard.
 TOAST_STALE_AFTER_HOURS = env.int("TOAST_STALE_AFTER_HOURS", default=36)
 
+
 # Staff pages and documentation ----------------------------------------------
+def _required_with_the_platform(name, simulator_default):
+    """A setting restaurants read (the docs tell them what to search for in Toast): set
+    it for the real platform, or the portal does not start; the simulator has a stand-in."""
+    value = env(name, default="").strip()
+    if value:
+        return value
+    if TOAST_USE_SIMULATOR:
+        return simulator_default
+    raise ImproperlyConfigured(
+        f"{name} is not set: with platform credentials it is required (in .env or the "
+        "environment), as the integration's name restaurants find in the Toast marketplace."
+    )
+
+
 PORTAL_NAME = env("PORTAL_NAME", default="Onboarding Portal")
-INTEGRATION_NAME = env("INTEGRATION_NAME", default="our integration")
+INTEGRATION_NAME = _required_with_the_platform("INTEGRATION_NAME", "Demo Integration")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@example.com")
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="")
 SUPPORT_URL = env("SUPPORT_URL", default="")

@@ -2,6 +2,7 @@
 
 import uuid
 
+from integrations.models import WebhookEvent
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Restaurant
 from tests.payloads import load_payload, with_change
@@ -36,3 +37,15 @@ def make_restaurant(**general):
     apply_restaurant_info(payload)
     Connection.objects.create(restaurant_id=payload["guid"])
     return payload
+
+
+def webhook_event(restaurant_guid, event_type="partner_updated"):
+    """A stored partner webhook event about a restaurant."""
+    return WebhookEvent.objects.create(
+        guid=uuid.uuid4(),
+        event_type=event_type,
+        event_category="partner",
+        timestamp="2026-01-01T00:00:00Z",
+        restaurant_guid=restaurant_guid,
+        payload={},
+    )

@@ -37,7 +37,7 @@ def run_discovery(run_id, *, client=None, then_refresh=True):
     except errors.ToastError as exc:
         runs.finish_failed(run_id, exc)
     else:
-        runs.finish(run_id, total=len(changes) + len(prospects), changed=len(changes))
+        runs.finish(run_id, prospects=len(prospects))
         logger.info("Discovery: %s", summary(len(changes), len(prospects)))
     if not then_refresh:
         return None

@@ -36,14 +36,15 @@ def run_poll(run_id, *, client=None, full=False):
     except errors.ToastError as exc:
         runs.finish_failed(run_id, exc)
         return None
-    runs.finish(run_id, total=len(changes))
+    runs.finish(run_id)
     fresh = [change.guid for change in changes if change.needs_refresh]
     return enqueue_refresh(fresh, trigger=run.trigger, requested_by=run.requested_by)
 
 
 def poll(client, *, full=False, run_id=None):
     """Reconciles connections with the partners API; returns the list of Changes. The
-    endpoint that served is recorded on the poll state and on run `run_id`."""
+    endpoint that served is recorded on the poll state, and it and the connections read
+    (listed, or removed as no longer listed) on run `run_id`."""
     state = PollState.current()
     started = timezone.now()
     since = None if full or not state.last_success_at else state.last_success_at - OVERLAP
@@ -51,12 +52,14 @@ def poll(client, *, full=False, run_id=None):
     listing = PartnersListing(client)
     try:
         changes, seen = _read(listing, since, started)
-        if since is None:
-            changes += lifecycle.remove_unlisted(seen, started)
+        removed = lifecycle.remove_unlisted(seen, started) if since is None else []
     except Exception as exc:
         _note_source(state, run_id, listing, last_error=str(exc)[:2000])
         raise
+    changes += removed
     _note_source(state, run_id, listing, last_success_at=started, last_error="")
+    if run_id is not None:
+        runs.count_read(run_id, read=len(seen) + len(removed), changed=len(changes))
     logger.info(
         "Partners poll (%s) from %s: %d listed, %d changed",
         f"changes since {since.isoformat(timespec='seconds')}" if since else "full read",

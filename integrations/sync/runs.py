@@ -38,17 +38,23 @@ def add(run_id, counts):
     ).update(status=SyncRun.Status.FINISHED, finished_at=timezone.now())
 
 
-def finish(run_id, *, total=None, changed=None, error=""):
-    """Ends a run that does not count items one by one (a poll, a discovery); `changed`
-    defaults to `total`."""
-    fields = {
-        "status": SyncRun.Status.FAILED if error else SyncRun.Status.FINISHED,
-        "finished_at": timezone.now(),
-        "error": error[:4000],
-    }
-    if total is not None:
-        fields.update(total=total, done=total, changed=total if changed is None else changed)
-    SyncRun.objects.filter(pk=run_id).update(**fields)
+def count_read(run_id, *, read, changed):
+    """A partners read's figures on its run: every connection it read is done, as
+    changed or unchanged, so a rerun that changes nothing shows "37/37", 0 changed."""
+    SyncRun.objects.filter(pk=run_id).update(
+        total=read, done=read, changed=changed, unchanged=read - changed
+    )
+
+
+def finish(run_id, *, error="", **counts):
+    """Ends a run that does not count items one by one (a poll, a discovery, an empty
+    refresh), setting `counts` (field → n) too."""
+    SyncRun.objects.filter(pk=run_id).update(
+        status=SyncRun.Status.FAILED if error else SyncRun.Status.FINISHED,
+        finished_at=timezone.now(),
+        error=error[:4000],
+        **counts,
+    )
 
 
 def finish_failed(run_id, error):

@@ -13,3 +13,15 @@ class ReadOnlyPermissions:
 
 class ReadOnlyAdmin(ReadOnlyPermissions, LargeTableAdmin):
     pass
+
+
+class SyncedPermissions(ReadOnlyPermissions):
+    """Data synced from the platform: deleting it here would only be undone by the next
+    sync (or lose a removed restaurant's record), so the admin offers no Delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SyncedAdmin(SyncedPermissions, LargeTableAdmin):
+    pass

@@ -1,4 +1,5 @@
-"""Admin for the synced restaurants: everything from the platform is read-only, notes are not."""
+"""Admin for the synced restaurants: everything from the platform is read-only and never
+deleted here; notes are the staff's own."""
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
@@ -9,16 +10,16 @@ from django.utils.safestring import mark_safe
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
 from portal.admin.large_tables import LargeTableAdmin
-from portal.admin.readonly import ReadOnlyAdmin, ReadOnlyPermissions
+from portal.admin.readonly import ReadOnlyAdmin, SyncedAdmin, SyncedPermissions
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
 
 
-class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
+class SyncedInline(SyncedPermissions, admin.TabularInline):
     extra = 0
     can_delete = False
 
 
-class DayScheduleInline(ReadOnlyInline):
+class DayScheduleInline(SyncedInline):
     """Day schedules with their services (the admin has no nested inlines)."""
 
     model = DaySchedule
@@ -47,10 +48,123 @@ def _time(value):
     return value.strftime("%H:%M") if value else "?"
 
 
-class ConnectionInline(ReadOnlyPermissions, admin.StackedInline):
+class ConnectionInline(SyncedPermissions, admin.StackedInline):
     model = Connection
     can_delete = False
     exclude = ["details"]
+
+
+# The change page in the sections staff know from the restaurant page; the raw
+# delivery polyline (hundreds of characters) stays folded until asked for.
+RESTAURANT_FIELDSETS = [
+    (
+        None,
+        {
+            "fields": [
+                ("name", "location_name"),
+                ("guid", "location_code"),
+                "description",
+                ("time_zone", "closeout_hour", "currency_code"),
+                ("management_group_guid", "first_business_date", "archived"),
+            ]
+        },
+    ),
+    (
+        "Onboarding",
+        {
+            "fields": [
+                ("stage", "stage_since"),
+                "stage_reason",
+                ("owner", "next_step_due"),
+                "next_step",
+            ]
+        },
+    ),
+    (
+        "Availability (online ordering on or off, as the platform says)",
+        {
+            "fields": [
+                ("availability", "availability_since"),
+                "availability_reason",
+                ("availability_source", "availability_at", "availability_webhook_id"),
+            ]
+        },
+    ),
+    (
+        "Location and contact",
+        {
+            "fields": [
+                "address1",
+                "address2",
+                ("city", "state_code", "zip_code"),
+                ("administrative_area", "country"),
+                ("phone", "phone_country_code"),
+                ("latitude", "longitude"),
+            ]
+        },
+    ),
+    (
+        "Links",
+        {
+            "fields": [
+                ("website", "order_online"),
+                ("facebook", "twitter"),
+                ("purchase_gift_card", "check_gift_card"),
+            ]
+        },
+    ),
+    (
+        "Week (day schedule of each weekday)",
+        {
+            "fields": [
+                ("week_monday", "week_tuesday", "week_wednesday", "week_thursday"),
+                ("week_friday", "week_saturday", "week_sunday"),
+            ]
+        },
+    ),
+    (
+        "Delivery and online ordering",
+        {
+            "fields": [
+                ("delivery_enabled", "delivery_minimum"),
+                ("online_ordering_enabled", "online_ordering_scheduling"),
+                ("special_requests", "special_requests_message"),
+            ]
+        },
+    ),
+    ("Delivery area (raw polyline)", {"classes": ["collapse"], "fields": ["delivery_area"]}),
+    (
+        "Payment options",
+        {
+            "fields": [
+                ("delivery_cash", "delivery_cc_same_day", "delivery_cc_future"),
+                ("takeout_cash", "takeout_cc_same_day", "takeout_cc_future"),
+                ("takeout_cc_in_store", "cc_tip"),
+            ]
+        },
+    ),
+    (
+        "Prep times (minutes)",
+        {
+            "fields": [
+                ("delivery_prep_time", "delivery_time_after_open", "delivery_time_before_close"),
+                ("takeout_prep_time", "takeout_time_after_open", "takeout_time_before_close"),
+                ("delivery_throttling_time", "takeout_throttling_time"),
+            ]
+        },
+    ),
+    (
+        "Sync",
+        {
+            "fields": [
+                ("first_seen_at", "last_fetched_at", "last_changed_at"),
+                ("last_error_at", "content_sha256"),
+                "last_error",
+            ]
+        },
+    ),
+    ("Staff notes", {"fields": ["notes"]}),
+]
 
 
 @admin.register(Restaurant)
@@ -91,6 +205,7 @@ class RestaurantAdmin(LargeTableAdmin):
     inlines = [ConnectionInline, DayScheduleInline]
     actions = ["refresh"]
     date_hierarchy = "last_fetched_at"
+    fieldsets = RESTAURANT_FIELDSETS
 
     def get_readonly_fields(self, request, obj=None):
         # Synced from the platform: only the staff's own notes are edited here.
@@ -98,6 +213,9 @@ class RestaurantAdmin(LargeTableAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # synced from the platform, as SyncedPermissions says
 
     @admin.display(description="Staff page")
     def staff_page(self, restaurant):
@@ -127,14 +245,14 @@ class RestaurantAdmin(LargeTableAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ReadOnlyAdmin):
+class ServiceAdmin(SyncedAdmin):
     list_display = ["name", "day_schedule", "start_time", "end_time", "overnight"]
     search_fields = ["name", "day_schedule__restaurant__name"]
     list_select_related = ["day_schedule__restaurant"]
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyAdmin):
+class SnapshotAdmin(SyncedAdmin):
     list_display = ["restaurant", "fetched_at", "source", "short_hash"]
     list_filter = ["source"]
     search_fields = ["restaurant__guid", "restaurant__name", "sha256"]
@@ -147,7 +265,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(ReadOnlyAdmin):
+class ConnectionAdmin(SyncedAdmin):
     list_display = [
         "restaurant_name",
         "staff_page",

@@ -73,5 +73,6 @@ def _template(source):
 @lru_cache(maxsize=256)
 def _to_html(text):
     converter = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    content = converter.convert(text)
+    # A code block wider than the page scrolls: it must take the keyboard's focus to.
+    content = converter.convert(text).replace("<pre>", '<pre tabindex="0">')
     return content, converter.toc if converter.toc_tokens else ""

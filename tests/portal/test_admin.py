@@ -1,5 +1,7 @@
 """The restaurants admin: links to the staff pages and back, inlines, the refresh action."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
@@ -7,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from integrations.models import SyncRun
+from portal.admin.restaurants import RESTAURANT_FIELDSETS
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Connection
+from restaurants.models import Connection, Restaurant
 from tests.stored import make_restaurant
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,45 @@ def test_a_real_drill_down_date_still_filters(admin_client):
     for url, field in _drill_downs():
         response = admin_client.get(f"{url}?{field}__year=2026&{field}__month=2&{field}__day=28")
         assert response.status_code == 200, url
+
+
+def test_the_admin_carries_the_portals_name(staff_client, settings):
+    settings.PORTAL_NAME = "Tablebooker Portal"
+    page = staff_client.get("/admin/").content.decode()
+    assert "Tablebooker Portal administration" in page and "<title>" in page
+    assert "Django administration" not in page and "Django site admin" not in page
+
+
+def test_every_restaurant_field_is_in_one_fieldset():
+    listed = []
+    for _, options in RESTAURANT_FIELDSETS:
+        for line in options["fields"]:
+            listed += [line] if isinstance(line, str) else list(line)
+    assert sorted(listed) == sorted(field.name for field in Restaurant._meta.fields)
+
+
+def test_change_page_is_grouped_with_the_polyline_folded(staff_client, full):
+    html = staff_client.get(f"/admin/restaurants/restaurant/{full['guid']}/change/").content
+    html = html.decode()
+    assert html.count('<fieldset class="module aligned') >= len(RESTAURANT_FIELDSETS)
+    folded = html.split("<details>")[1].split("</details>")[0]
+    assert "Delivery area (raw polyline)" in folded and "Payment options" not in folded
+
+
+def test_times_are_shown_on_a_24_hour_clock(staff_client, full):
+    at = datetime.datetime(2026, 3, 4, 14, 30, tzinfo=datetime.UTC)
+    Restaurant.objects.filter(pk=full["guid"]).update(last_fetched_at=at)
+    page = staff_client.get(f"/admin/restaurants/restaurant/{full['guid']}/change/")
+    html = page.content.decode()
+    assert "14:30" in html and "p.m." not in html
+
+
+def test_synced_data_offers_no_delete(admin_client, full):
+    restaurant = f"/admin/restaurants/restaurant/{full['guid']}/"
+    connection = f"/admin/restaurants/connection/{full['guid']}/"
+    for url in [restaurant + "change/", connection + "change/"]:
+        assert "deletelink" not in admin_client.get(url).content.decode(), url
+    listing = admin_client.get("/admin/restaurants/restaurant/").content.decode()
+    assert 'value="delete_selected"' not in listing
+    assert admin_client.post(restaurant + "delete/", {"post": "yes"}).status_code == 403
+    assert Restaurant.objects.filter(pk=full["guid"]).exists()

@@ -18,7 +18,7 @@ from integrations.models import (
 )
 from integrations.sync import runs
 from restaurants.models import Connection, Restaurant
-from tests.stored import make_restaurant
+from tests.stored import make_restaurant, webhook_event
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,7 @@ def test_dashboard_query_count_is_fixed(staff_client, full):
         return len(captured)
 
     runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF)  # the runs' lost chunks: one query
+    webhook_event(full["guid"])  # the events' restaurant names: one query
     small = count()
     for n in range(15):
         run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF, total=2)
@@ -133,4 +134,43 @@ def test_dashboard_query_count_is_fixed(staff_client, full):
             key=f"k{n}", method="GET", endpoint="/x", signature="s", status="halted"
         )
         runs.add(run.pk, {"changed": 1})
+        webhook_event(make_restaurant(name=f"R{n}")["guid"])
     assert count() == small
+
+
+def test_events_and_halts_name_their_restaurant_escaped(staff_client, full):
+    hostile = Restaurant.objects.create(guid=uuid.uuid4())  # a prospect: its record's name
+    Connection.objects.create(restaurant=hostile, restaurant_name="<script>x()</script>")
+    unknown = uuid.uuid4()
+    for guid in [full["guid"], hostile.guid, unknown]:
+        webhook_event(guid)
+    RequestHalt.objects.create(
+        key="h",
+        method="GET",
+        endpoint="/x",
+        signature="s",
+        status="halted",
+        restaurant_guid=full["guid"],
+    )
+    page = staff_client.get("/").content.decode()
+    name = str(Restaurant.objects.get(pk=full["guid"]))
+    assert page.count(f'title="{full["guid"]}">{name}</a>') == 2  # the event and the halt
+    assert "&lt;script&gt;x()&lt;/script&gt;</a>" in page and "<script>x()" not in page
+    assert f'title="{unknown}">{str(unknown)[:12]}…</a>' in page
+
+
+def test_a_discovery_row_counts_connections_read_and_new_prospects(staff_client):
+    run = runs.start(SyncRun.Kind.DISCOVER, SyncRun.Trigger.SCHEDULE)
+    runs.count_read(run.pk, read=37, changed=0)
+    runs.finish(run.pk, prospects=13)
+    row = staff_client.get("/").content.decode().split(f'data-run="{run.pk}"')[1]
+    row = row.split("</tr>")[0]
+    assert "37/37 connections · Finished" in row and "13 new prospects" in row
+    assert 'data-field="changed">0<' in row and 'data-field="unchanged">37<' in row
+
+
+def test_progress_sends_the_rows_of_runs_started_after_the_page(staff_client):
+    assert "No sync has run yet" in staff_client.get("/sync-runs/progress.json").json()["rows"]
+    run = runs.start(SyncRun.Kind.REFRESH, SyncRun.Trigger.STAFF, total=2)
+    rows = staff_client.get("/sync-runs/progress.json").json()["rows"]
+    assert f'data-run="{run.pk}" data-status="queued"' in rows and "0/2 · Queued" in rows

@@ -108,3 +108,17 @@ def test_every_setting_read_from_the_environment_is_in_env_example():
 
     assert {"DATABASE_URL", "TOAST_SYNC_CONCURRENCY", "PORTAL_PORT", "HTTPS"} <= read
     assert sorted(read - documented) == []
+
+
+def test_with_platform_credentials_the_integration_name_is_required():
+    credentials = {"TOAST_CLIENT_ID": "partner", "TOAST_CLIENT_SECRET": "s" * 40}
+    result = manage("check", INTEGRATION_NAME="", **credentials)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: INTEGRATION_NAME is not set" in result.stderr
+    assert manage("check", INTEGRATION_NAME="Tablebooker", **credentials).returncode == 0
+
+
+def test_the_simulator_gives_the_integration_a_name_that_reads_as_one():
+    show = "from django.conf import settings; print(settings.INTEGRATION_NAME)"
+    result = manage("shell", "--no-imports", "-c", show, INTEGRATION_NAME="")
+    assert result.stdout.strip() == "Demo Integration", result.stderr

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         via = (
             f" (listed by {run.source} after {run.fallback_reason})" if run.fallback_reason else ""
         )
-        summary = discovery.summary(run.changed, run.total - run.changed)
+        summary = discovery.summary(run.changed, run.prospects)
         self.stdout.write(f"Discovery: {summary}{via}.")
         return ""
 

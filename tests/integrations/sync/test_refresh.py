@@ -47,6 +47,19 @@ def test_discovery_finds_connections_and_prospects(toast, sim):
     assert prospects and prospects <= not_connected
 
 
+def test_a_discovery_run_counts_the_connections_it_read(toast, sim):
+    """The dashboard showed "50/50" (changes and prospects together) the first time and
+    0 unchanged after a rerun: n/m is the connections read, each changed or unchanged."""
+    first = _discover(toast)
+    read = Connection.objects.count()
+    prospects = Restaurant.objects.prospects().count()
+    figures = (first.done, first.total, first.changed, first.unchanged, first.prospects)
+    assert figures == (read, read, read, 0, prospects) and prospects > 0
+    again = _discover(toast)
+    figures = (again.done, again.total, again.changed, again.unchanged, again.prospects)
+    assert figures == (read, read, 0, read, 0)
+
+
 def test_a_queued_discovery_that_fails_still_queues_a_refresh_of_the_known(toast, sim):
     _discover(toast)
     known = len(_connected())
