@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0010_refresh_chunks"),
+        ("integrations", "0011_syncrun_task_heartbeat"),
     ]
 
     operations = [
