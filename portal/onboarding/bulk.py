@@ -2,7 +2,7 @@
 
 Each action goes restaurant by restaurant through the same code as the
 restaurant page (restaurants/work.py, restaurants/stages.py,
-restaurants/status_links.py), so each change writes its own audit entry, and
+portal/outreach for the links' emails), so each change writes its own audit entry, and
 reports per restaurant what it did or why it was refused.
 """
 
@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from restaurants import onboarding, stages, status_links, work
-from restaurants.models import Restaurant, Stage
+from portal.outreach import status_email
+from restaurants import onboarding, stages, work
+from restaurants.models import Restaurant
 from restaurants.values import as_uuid
 
 MAX_SELECTED = 500  # ten pages of the list; a bigger selection is refused, not cut
@@ -64,17 +65,18 @@ def set_stage(
 
 
 def send_status_links(restaurants: Sequence[Restaurant], *, by: Any) -> list[Outcome]:
-    """Makes a new status link for every restaurant still connected or a prospect,
-    each recorded on its timeline. (Emailing the links is added here.)"""
-    outcomes = []
+    """Emails each connected restaurant a new status link, to all its contacts, from
+    the queue (portal/outreach: every send and failure is on its timeline); a
+    restaurant that is not connected has nothing to follow and gets none."""
+    outcomes, sending = [], []
     for restaurant in restaurants:
-        if restaurant.stage == Stage.REMOVED:
-            outcomes.append(
-                Outcome(restaurant, False, "The restaurant removed the integration: no link made.")
-            )
-            continue
-        link = status_links.create(restaurant, by)  # records its timeline entry
-        outcomes.append(Outcome(restaurant, True, f"Link valid until {link.expires_at:%Y-%m-%d}."))
+        if restaurant.is_connected():
+            sending.append(restaurant)
+            outcomes.append(Outcome(restaurant, True, ""))
+        else:
+            why = "it is not connected: no link sent."
+            outcomes.append(Outcome(restaurant, False, f"{restaurant.get_stage_display()}, {why}"))
+    status_email.send_status_links(sending, by)
     return outcomes
 
 

@@ -188,7 +188,7 @@ def _bulk_stage(
     )
 
 
-ACTION_DONE = {"owner": "Owner set", "stage": "Stage set", "links": "Status link made"}
+ACTION_DONE = {"owner": "Owner set", "stage": "Stage set", "links": "Status link email queued"}
 
 
 def _report(request: HttpRequest, action: str, outcomes: list[bulk_actions.Outcome]) -> None:

@@ -40,23 +40,22 @@ def test_the_map_clusters_restaurants_and_links_each_to_its_page(signed_in_page,
     page.goto(f"{live_server.url}/map/?stage=live")
     frame.locator("body[data-markers='101']").wait_for(state="attached", timeout=20000)
     assert "101 restaurants on the map" in page.inner_text(".map-legend")
-    markers = frame.locator("path.leaflet-interactive")
-    markers.first.wait_for(state="attached", timeout=10000)
-    page.frames[-1].evaluate(
+    # Zoomed in on it, the lonely one is a marker of its own: a click opens its popup.
+    inner = page.frames[-1]
+    inner.evaluate(
         """() => {
-          const cluster = Object.values(window).find((v) => v instanceof L.MarkerClusterGroup);
-          const lonely = cluster.getLayers().find((m) => m.getLatLng().lat < 30);
-          return new Promise((done) => cluster.zoomToShowLayer(lonely, () => done()));
+          const map = Object.values(window).find((v) => v instanceof L.Map);
+          map.setView([25.77, -80.19], 12, {animate: false});
         }"""
     )
-    # Shown on its own now: a real click on its circle opens the popup.
-    frame.locator("path.leaflet-interactive").last.wait_for(state="attached")
-    page.frames[-1].evaluate(
-        """() => {
+    find = """() => {
           const cluster = Object.values(window).find((v) => v instanceof L.MarkerClusterGroup);
           const lonely = cluster.getLayers().find((m) => m.getLatLng().lat < 30);
-          lonely.getElement().dispatchEvent(new MouseEvent("click", {bubbles: true}));
+          return lonely && lonely.getElement() ? lonely : null;
         }"""
+    inner.wait_for_function(find, timeout=15000)
+    inner.evaluate(
+        f"() => ({find})().getElement().dispatchEvent(new MouseEvent('click', {{bubbles: true}}))"
     )
     link = frame.locator(".leaflet-popup a[target=_top]")
     link.wait_for(timeout=10000)

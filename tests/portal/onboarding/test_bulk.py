@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
+from django_q.brokers import get_broker
 
-from restaurants.models import Restaurant, Stage, StatusLink, TimelineEntry
+from portal.outreach import tasks as outreach_tasks
+from restaurants.models import Connection, Contact, Restaurant, Stage, StatusLink, TimelineEntry
 from tests.portal.onboarding.rows import in_review, ready, viewer
 
 pytestmark = pytest.mark.django_db
@@ -103,19 +106,29 @@ def test_set_stage_refuses_the_stages_the_platform_decides(staff_client, two):
     assert set(Restaurant.objects.values_list("stage", flat=True)) == {"data_received", "in_review"}
 
 
-def test_send_status_links_makes_and_records_one_link_each(staff_client, staff_user, two):
+def test_send_status_links_queues_one_email_task_for_the_connected_ones(
+    staff_client, staff_user, two
+):
     alpha, beta = two
-    Restaurant.objects.filter(pk=beta.pk).update(stage=Stage.REMOVED)
+    Connection.objects.filter(restaurant=beta).update(status=Connection.Status.REMOVED)
+    broker = get_broker()
+    broker.purge_queue()
     response = _bulk(staff_client, two, "links")
     assert _messages(response) == [
-        "Status link made for 1 of 2.",
-        f"{beta}: The restaurant removed the integration: no link made.",
+        "Status link email queued for 1 of 2.",
+        f"{beta}: In review, it is not connected: no link sent.",
     ]
+    assert broker.queue_size() == 1  # one task for the batch (portal/outreach sends it)
+    task = broker.dequeue()[0][1]
+    broker.purge_queue()
+    assert task  # what the worker runs: the connected restaurant's send, tested in outreach
+    Contact.objects.create(restaurant=alpha, email="ann@example.com")
+    outreach_tasks.send_status_links([str(alpha.pk)], staff_user.pk)
+    [message] = mail.outbox
     link = StatusLink.objects.get()
-    assert (link.restaurant_id, link.created_by) == (alpha.pk, staff_user)
-    entry = TimelineEntry.objects.get(kind="status_link")
-    assert (entry.restaurant_id, entry.actor, entry.action) == (alpha.pk, staff_user, "created")
-    assert entry.details == {"link": link.pk}
+    assert message.to == ["ann@example.com"] and link.restaurant_id == alpha.pk
+    actions = set(TimelineEntry.objects.filter(restaurant=alpha).values_list("action", flat=True))
+    assert {"created", "sent"} <= actions
 
 
 def test_bad_bulk_requests_change_nothing_and_say_so(staff_client, two):
