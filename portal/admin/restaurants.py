@@ -77,6 +77,7 @@ RESTAURANT_FIELDSETS = [
                 "stage_reason",
                 ("owner", "next_step_due"),
                 "next_step",
+                ("reminders_paused", "reminders_sent", "last_reminder_at"),
             ]
         },
     ),

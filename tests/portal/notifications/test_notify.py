@@ -42,8 +42,8 @@ def staff(name, delivery, **categories):
 
 
 def notable_entries(restaurant):
-    connection_events.applied(restaurant.pk, "added")
-    connection_events.applied(restaurant.pk, "removed")
+    connection_events.applied_many([connection_events.Applied(restaurant.pk, "added")])
+    connection_events.applied_many([connection_events.Applied(restaurant.pk, "removed")])
     timeline.record(restaurant.pk, timeline.Kind.CHECKLIST, "Checklist: hours", action="undone")
     timeline.record(restaurant.pk, timeline.Kind.NOTE, "A note", action="added")  # not notable
     return list(TimelineEntry.objects.filter(restaurant=restaurant).values_list("pk", flat=True))
@@ -123,7 +123,7 @@ def test_one_task_is_queued_per_batch_and_none_for_nothing_notable(
     broker.purge_queue()
     staff("dig", "digest")
     with django_capture_on_commit_callbacks(execute=True):
-        connection_events.applied(restaurant.pk, "added")
+        connection_events.applied_many([connection_events.Applied(restaurant.pk, "added")])
     assert broker.queue_size() == 0  # nobody hears of it at once: digests read the rows
     staff("ann", "immediate")
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,5 +152,5 @@ def test_a_broker_that_fails_costs_the_notification_not_the_writer(
     # The one mock: a broker that cannot take a task (a real one down is not at hand).
     monkeypatch.setattr("portal.notifications.dispatch.async_task", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        connection_events.applied(restaurant.pk, "added")
+        connection_events.applied_many([connection_events.Applied(restaurant.pk, "added")])
     assert TimelineEntry.objects.filter(restaurant=restaurant, action="added").exists()

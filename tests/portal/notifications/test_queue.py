@@ -21,7 +21,9 @@ def test_a_new_connection_reaches_the_chat_through_the_queue_after_a_retry(setti
     with chat_receiver(failures=1) as receiver:
         settings.NOTIFY_WEBHOOK_URL = receiver.url  # someone listens: the writer queues a task
         started = time.monotonic()
-        connection_events.applied(restaurant.pk, "added")  # commits: the task is queued
+        connection_events.applied_many(
+            [connection_events.Applied(restaurant.pk, "added")]
+        )  # commits: the task is queued
         assert time.monotonic() - started < 1  # the writer does not wait for the webhook
         assert receiver.attempts == []
         with qcluster(
