@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
 from restaurants import history
 from restaurants.models import Snapshot, TimelineEntry
+from restaurants.values import as_instant
 
 PAGE_SIZE = 50
 Kind = TimelineEntry.Kind
@@ -79,26 +81,60 @@ class Item:
     before: Any = None
     after: Any = None
     changes: Sequence[history.Change] = ()
+    # Where it stands, newest first: its instant, then entries before data versions
+    # of the same instant, then by id (a stage move's steps share one instant).
+    order: tuple[datetime.datetime, int, int] | None = None
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
-    older: datetime.datetime | None  # the `before` of the next page, if there is one
+    older: str | None  # the cursor of the next page, if there is one
 
 
-def page(restaurant: Any, before: datetime.datetime | None = None) -> Page:
-    """Up to PAGE_SIZE items older than `before` (the newest without), in a fixed
+ENTRY, DATA = 1, 0  # an item's rank among those of the same instant
+Cursor = tuple[datetime.datetime, int, int]
+
+
+def page(restaurant: Any, cursor: str | None = None) -> Page:
+    """Up to PAGE_SIZE items after `cursor` (from the newest without one), in a fixed
     number of queries: entries, and the snapshots of the same span."""
     entries = restaurant.timeline.select_related("actor")
     snapshots = restaurant.snapshots.all()
-    if before is not None:
-        entries, snapshots = entries.filter(at__lt=before), snapshots.filter(fetched_at__lt=before)
+    after = parse_cursor(cursor)
+    if after is not None:
+        entries = entries.filter(_older("at", ENTRY, after))
+        snapshots = snapshots.filter(_older("fetched_at", DATA, after))
     items = [_entry_item(entry) for entry in entries[:PAGE_SIZE]]
     items += _data_items(list(snapshots[: PAGE_SIZE + 1]))
-    items.sort(key=lambda item: item.at, reverse=True)
+    items.sort(key=lambda item: item.order, reverse=True)
     shown = items[:PAGE_SIZE]
-    return Page(shown, shown[-1].at if len(items) > PAGE_SIZE else None)
+    return Page(shown, _cursor(shown[-1].order) if len(items) > PAGE_SIZE else None)
+
+
+def parse_cursor(text: str | None) -> Cursor | None:
+    """A cursor as `page` writes it ("<ISO instant>~<rank>~<id>"); None for any other text."""
+    parts = (text or "").split("~")
+    moment = as_instant(parts[0]) if len(parts) == 3 else None
+    if moment is None or not (parts[1] in ("0", "1") and parts[2].isdigit()):
+        return None
+    return moment, int(parts[1]), int(parts[2])
+
+
+def _cursor(order: Cursor) -> str:
+    at, rank, pk = order
+    return f"{at.isoformat()}~{rank}~{pk}"
+
+
+def _older(field: str, rank: int, cursor: Cursor) -> Q:
+    """Rows of rank `rank` that come after `cursor` in the timeline's order."""
+    at, cursor_rank, pk = cursor
+    older = Q(**{f"{field}__lt": at})
+    if rank == cursor_rank:
+        return older | Q(**{field: at}, pk__lt=pk)
+    if rank < cursor_rank:  # at the cursor's instant these come after its item
+        return older | Q(**{field: at})
+    return older
 
 
 def _entry_item(entry: TimelineEntry) -> Item:
@@ -110,6 +146,7 @@ def _entry_item(entry: TimelineEntry) -> Item:
         actor=entry.actor,
         before=entry.before,
         after=entry.after,
+        order=(entry.at, ENTRY, entry.pk),
     )
 
 
@@ -121,14 +158,17 @@ def _data_items(snapshots: list[Snapshot]) -> Iterable[Item]:
     if len(snapshots) > PAGE_SIZE:
         window = window[:-1]
     for entry in window:
+        version = entry.snapshot
+        order = (version.fetched_at, DATA, version.pk)
         if entry.changes is None:
-            yield Item(entry.snapshot.fetched_at, "data", "Data", "First data received")
+            yield Item(version.fetched_at, "data", "Data", "First data received", order=order)
         elif entry.changes:
             count = len(entry.changes)
             yield Item(
-                entry.snapshot.fetched_at,
+                version.fetched_at,
                 "data",
                 "Data",
                 f"Data changed: {count} field{'s' if count != 1 else ''}",
                 changes=entry.changes,
+                order=order,
             )

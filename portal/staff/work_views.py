@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from portal.staff.access import staff_view
 from restaurants import stages, timeline, work
 from restaurants.models import Restaurant, Stage
-from restaurants.values import as_instant
 
 WORK = "restaurants.work_on_restaurant"
 # What the stage form offers, in the order staff read it.
@@ -48,7 +47,7 @@ def context(request: HttpRequest, restaurant: Restaurant, checklist: list) -> di
         "can_unblock": restaurant.stage == Stage.BLOCKED,
         "can_work": request.user.has_perm(WORK),
         "staff_users": list(staff_users()) if request.user.has_perm(WORK) else [],
-        "timeline": timeline.page(restaurant, as_instant(request.GET.get("timeline_before"))),
+        "timeline": timeline.page(restaurant, request.GET.get("timeline_before")),
     }
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from integrations.sync.lifecycle import Moment, apply_partner_record
+from restaurants import timeline
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Restaurant, Stage, TimelineEntry
 from tests.payloads import load_payload, with_change
@@ -127,3 +128,25 @@ def test_the_timeline_pages_back_through_older_entries(staff_client, staff_user,
     assert "note 59" in second.content.decode()
     junk = staff_client.get(f"/restaurants/{restaurant.pk}/?timeline_before=junk")
     assert junk.status_code == 200
+
+
+def test_entries_of_one_instant_are_paged_without_a_gap(restaurant):
+    """A stage move's steps share their instant: a page may end among them."""
+    at = timezone.now() - datetime.timedelta(days=2)
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            restaurant=restaurant, kind="note", action="added", summary=f"same {n}", at=at
+        )
+        for n in range(70)
+    )
+    seen, cursor = [], None
+    for _ in range(5):
+        page = timeline.page(restaurant, cursor)
+        seen += [item.summary for item in page.items]
+        cursor = page.older
+        if cursor is None:
+            break
+    same = [summary for summary in seen if summary.startswith("same ")]
+    assert sorted(same) == sorted(f"same {n}" for n in range(70))
+    assert len(seen) == len(set(seen)) and cursor is None
+    assert timeline.parse_cursor("junk") is None and timeline.parse_cursor("x~1~2") is None
