@@ -12,7 +12,7 @@ them (staff notifications) without slowing the writer down.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -69,6 +69,10 @@ def record_many(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
     return saved
 
 
+ENTRY, DATA = 1, 0  # an item's rank among those of the same instant
+Cursor = tuple[datetime.datetime, int, int]
+
+
 @dataclass(frozen=True)
 class Item:
     """One line of the timeline: an entry, or a stored version of the data."""
@@ -83,17 +87,13 @@ class Item:
     changes: Sequence[history.Change] = ()
     # Where it stands, newest first: its instant, then entries before data versions
     # of the same instant, then by id (a stage move's steps share one instant).
-    order: tuple[datetime.datetime, int, int] | None = None
+    order: Cursor = field(kw_only=True)
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
     older: str | None  # the cursor of the next page, if there is one
-
-
-ENTRY, DATA = 1, 0  # an item's rank among those of the same instant
-Cursor = tuple[datetime.datetime, int, int]
 
 
 def page(restaurant: Any, cursor: str | None = None) -> Page:
