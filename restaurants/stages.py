@@ -81,15 +81,16 @@ def follow_platform(guids: Iterable[Any], *, at: datetime.datetime | None = None
 
 
 def facts_of(restaurant: Restaurant, checklist: list | None = None) -> Facts:
-    """`checklist`, when the caller has read it (onboarding.checklist), spares a query."""
+    """`checklist`, when the caller has read it (onboarding.checklist), spares a query;
+    so does `onboarding_done` when the restaurant was read with annotate_progress."""
     connection = restaurant.connection_or_none
-    if checklist is None:
-        checklist = onboarding.checklist(restaurant)
-    return Facts(
-        connection.status if connection else None,
-        restaurant.has_data,
-        all(entry.done for entry in checklist),
-    )
+    done = getattr(restaurant, "onboarding_done", None)
+    if checklist is not None or done is None:
+        entries = checklist if checklist is not None else onboarding.checklist(restaurant)
+        complete = all(entry.done for entry in entries)
+    else:
+        complete = done == onboarding.TOTAL
+    return Facts(connection.status if connection else None, restaurant.has_data, complete)
 
 
 def check(stage: str, to: str, facts: Facts, *, reason: str = "", override: bool = False) -> None:

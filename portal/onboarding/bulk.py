@@ -55,7 +55,12 @@ def set_stage(
     for restaurant in restaurants:
         try:
             stages.move(
-                restaurant, to, by=by, reason=reason, override=override, facts=_facts(restaurant)
+                restaurant,
+                to,
+                by=by,
+                reason=reason,
+                override=override,
+                facts=stages.facts_of(restaurant),
             )
         except stages.StageError as refusal:
             outcomes.append(Outcome(restaurant, False, str(refusal)))
@@ -78,13 +83,3 @@ def send_status_links(restaurants: Sequence[Restaurant], *, by: Any) -> list[Out
             outcomes.append(Outcome(restaurant, False, f"{restaurant.get_stage_display()}, {why}"))
     status_email.send_status_links(sending, by)
     return outcomes
-
-
-def _facts(restaurant: Restaurant) -> stages.Facts:
-    """The facts `selected` read with the restaurant, as stages.facts_of would."""
-    connection = restaurant.connection_or_none
-    return stages.Facts(
-        connection.status if connection else None,
-        restaurant.has_data,
-        restaurant.onboarding_done == onboarding.TOTAL,  # type: ignore[attr-defined]
-    )
