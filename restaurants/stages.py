@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from restaurants import onboarding, timeline
+from restaurants import milestones, onboarding, timeline
 from restaurants.models import Connection, Restaurant, Stage, StageChange
 
 PLATFORM_STAGES = (Stage.PROSPECT, Stage.CONNECTED, Stage.REMOVED)
@@ -222,6 +222,7 @@ def _apply(moves: list[Move], *, by: Any, at: datetime.datetime) -> None:
             )
             for done in moves
         )
+        milestones.refresh(Restaurant.objects.filter(pk__in={done.guid for done in moves}))
         timeline.record_many([_entry(done, user, at) for done in moves])
 
 

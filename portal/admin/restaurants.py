@@ -75,6 +75,10 @@ RESTAURANT_FIELDSETS = [
             "fields": [
                 ("stage", "stage_since"),
                 "stage_reason",
+                "onboarding_started_at",
+                ("reached_connected_at", "reached_data_received_at"),
+                ("reached_in_review_at", "reached_live_at"),
+                "time_to_live",
                 ("owner", "next_step_due"),
                 "next_step",
                 ("reminders_paused", "reminders_sent", "last_reminder_at"),

@@ -7,7 +7,8 @@ markers from /map/markers.json: one query, whatever the number of restaurants.
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +31,8 @@ COLOURS = {
     Stage.REMOVED: "#4a5260",
 }
 PLACED = Q(latitude__isnull=False, longitude__isnull=False)
+# The GUID as text without dashes, the same on SQLite (which stores it so) and PostgreSQL.
+HEX_GUID = Replace(Cast("guid", CharField()), Value("-"), Value(""))
 
 
 def _stages(request: HttpRequest) -> list[str]:
@@ -86,26 +89,22 @@ def map_frame(request: HttpRequest) -> HttpResponse:
 
 @staff_view(VIEW)
 def markers(request: HttpRequest) -> JsonResponse:
-    """[latitude, longitude, stage, guid, name] per placed restaurant, and the stages'
-    labels and colours; names are the platform's text, put on the map as text."""
+    """[latitude, longitude, stage, id, name, location] per placed restaurant, and the
+    stages' labels and colours; names are the platform's text, put on the map as text.
+
+    The rows go to JSON as the database gives them: the id is the GUID's 32 hex
+    digits (the script puts the dashes back), so that no row is turned into Python
+    objects first. Making 10,000 UUIDs and joining the names took 60 of 84 ms.
+    """
     rows = (
         _restaurants(_stages(request))
         .filter(PLACED)
         .order_by()
-        .values_list("latitude", "longitude", "stage", "guid", "name", "location_name")
+        .values_list("latitude", "longitude", "stage", HEX_GUID, "name", "location_name")
     )
     return JsonResponse(
         {
             "stages": {stage.value: [stage.label, COLOURS[stage]] for stage in Stage},
-            "restaurants": [
-                [
-                    round(lat, 6),
-                    round(lng, 6),
-                    stage,
-                    str(guid),
-                    " – ".join(filter(None, (name, place))),
-                ]
-                for lat, lng, stage, guid, name, place in rows
-            ],
+            "restaurants": list(rows),
         }
     )

@@ -13,7 +13,6 @@ from django.utils import timezone
 from portal.metrics import charts
 from portal.staff.access import staff_view
 from restaurants import metrics
-from restaurants.models import Restaurant
 
 WEEKS = 12
 MONTHS = 12
@@ -81,9 +80,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         return _csv(wanted, *FIGURES[wanted][1]())
     tables = {key: (title, *make()) for key, (title, make) in FIGURES.items()}
     now = timezone.now()
-    stuck = (
-        Restaurant.objects.stuck(now).select_related("owner").order_by("stage_since")[:STUCK_ROWS]
-    )
+    stuck = metrics.longest_stuck(STUCK_ROWS, now)
     return render(
         request,
         "metrics/page.html",

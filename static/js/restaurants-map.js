@@ -5,12 +5,28 @@
 (function () {
   "use strict";
 
+  // A row is [latitude, longitude, stage, id, name, location]; the id is the
+  // GUID's 32 hex digits, dashed again here for the restaurant's address.
+  function guid(row) {
+    return String(row[3]).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  }
+
+  function label(row) {
+    return [row[4], row[5]].filter(Boolean).join(" \u2013 ") || "Restaurant " + guid(row);
+  }
+
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
+
   function popup(row, stages) {
     var box = document.createElement("div");
     var link = document.createElement("a");
-    link.href = "/restaurants/" + encodeURIComponent(row[3]) + "/";
+    link.href = "/restaurants/" + encodeURIComponent(guid(row)) + "/";
     link.target = "_top";
-    link.textContent = row[4] || "Restaurant " + row[3];
+    link.textContent = label(row);
     var stage = document.createElement("div");
     stage.textContent = "Stage: " + (stages[row[2]] || [row[2]])[0];
     box.appendChild(link);
@@ -31,7 +47,8 @@
             radius: 7, weight: 2, color: "#ffffff", fillColor: colour, fillOpacity: 0.95,
           });
           marker.bindPopup(function () { return popup(row, data.stages); });
-          marker.bindTooltip(row[4] || row[3]);
+          // Leaflet puts a string into the tooltip as HTML: a node keeps it text.
+          marker.bindTooltip(function () { return text(label(row)); });
           return marker;
         });
         cluster.addLayers(markers);

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from restaurants import metrics
+from restaurants import metrics, milestones
 from restaurants.models import Restaurant, Stage, StageChange
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def restaurant(stage, path, since=None):
             at=NOW - datetime.timedelta(days=days_ago),
         )
         previous = to
+    milestones.refresh(Restaurant.objects.filter(pk=made.pk))
     return made
 
 

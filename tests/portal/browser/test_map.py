@@ -27,7 +27,11 @@ def test_the_map_clusters_restaurants_and_links_each_to_its_page(signed_in_page,
         for n in range(300)
     )
     lonely = Restaurant.objects.create(
-        guid=uuid.uuid4(), name="Far away", stage=Stage.LIVE, latitude=25.77, longitude=-80.19
+        guid=uuid.uuid4(),
+        name="Far <i>away</i>",
+        stage=Stage.LIVE,
+        latitude=25.77,
+        longitude=-80.19,
     )
     page = signed_in_page
     page.goto(f"{live_server.url}/map/")
@@ -59,8 +63,11 @@ def test_the_map_clusters_restaurants_and_links_each_to_its_page(signed_in_page,
     )
     link = frame.locator(".leaflet-popup a[target=_top]")
     link.wait_for(timeout=10000)
-    assert link.inner_text() == "Far away"
+    assert link.inner_text() == "Far <i>away</i>"  # the platform's markup, shown as text
     assert "Stage: Live" in frame.locator(".leaflet-popup").inner_text()
+    inner.evaluate(f"() => ({find})().openTooltip()")
+    tooltip = frame.locator(".leaflet-tooltip")
+    assert tooltip.inner_text() == "Far <i>away</i>" and tooltip.locator("i").count() == 0
     link.click()
     page.wait_for_url(f"{live_server.url}/restaurants/{lonely.pk}/")
     assert page.errors == [] and page.left_loopback == []

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from restaurants import stages
+from restaurants import milestones, stages
 from restaurants.models import Restaurant, Stage, StageChange
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -53,6 +53,7 @@ def test_the_metrics_page_draws_its_charts(signed_in_page, live_server, restaura
             restaurant=made, to_stage=Stage.LIVE, at=now - datetime.timedelta(days=2)
         )
         Restaurant.objects.filter(pk=made.pk).update(stage=Stage.LIVE)
+        milestones.refresh(Restaurant.objects.filter(pk=made.pk))
     stages.follow_platform([restaurant["guid"]])
     page = signed_in_page
     page.goto(f"{live_server.url}/onboarding/metrics/")

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from restaurants import milestones
 from restaurants.models import Restaurant, Stage, StageChange
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def many(count):
             at = start + datetime.timedelta(days=5)
             changes.append(StageChange(restaurant=made, to_stage=Stage.LIVE, at=at))
     StageChange.objects.bulk_create(changes, batch_size=2000)
+    milestones.refresh(Restaurant.objects.all())
 
 
 def queries_for(client, django_assert_max_num_queries, path):
