@@ -23,6 +23,7 @@ the same row) waits for that statement only, not for the whole batch.
 
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -52,6 +53,7 @@ QUEUED_SECONDS = 10
 LOCK_KEY = "webhook-drain-running"
 # Renewed at each batch: a drain killed mid-batch holds the others off this long.
 LOCK_SECONDS = 60
+DRAIN_SECONDS = 120
 FINISHED = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE)
 MARKED = ["status", "error", "outcome", "processed_at"]
 
@@ -67,14 +69,16 @@ def request_drain() -> None:
 
 
 def drain() -> int:
-    """Applies every received event, BATCH at a time; the number applied."""
-    applied = 0
+    """Applies every received event, BATCH at a time; the number applied. A drain
+    that has run for DRAIN_SECONDS queues the next and ends, well within the
+    queue's task timeout."""
+    applied, ends = 0, time.monotonic() + DRAIN_SECONDS
     while True:
         token = secrets.token_hex(8)
         if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
             return applied
         try:
-            while batch := _received(BATCH):
+            while time.monotonic() < ends and (batch := _received(BATCH)):
                 applied += apply(batch)
                 cache.touch(LOCK_KEY, LOCK_SECONDS)
         finally:
@@ -82,6 +86,9 @@ def drain() -> int:
                 cache.delete(LOCK_KEY)
         cache.delete(QUEUED_KEY)  # from here, a new event queues a drain of its own
         if not _received(1):
+            return applied
+        if time.monotonic() >= ends:
+            request_drain()
             return applied
 
 

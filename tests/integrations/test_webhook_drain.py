@@ -4,6 +4,7 @@ each event applied once by the same rules as one at a time, a bad one failing al
 import json
 import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -168,3 +169,14 @@ def test_a_redelivery_during_processing_is_counted_and_not_applied_again(live_se
     assert answers[0].status_code == 200
     assert _platform_entries(ONE).count() == 1
     assert webhook_events.drain() == 0
+
+
+def test_a_drain_past_its_time_queues_the_next_and_ends(client, broker, monkeypatch):
+    monkeypatch.setattr(webhook_events, "BATCH", 1)
+    for guid in (ONE, TWO):
+        post_event(client, partner_event("partner_added", guid))
+    clock = iter([0.0, 0.0, 1000.0, 1000.0])  # its start, a batch, then past its time
+    monkeypatch.setattr(webhook_events, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+
+    assert webhook_events.drain() == 1  # one batch in its time, then the next drain queued
+    assert (WebhookEvent.objects.received().count(), broker.queue_size()) == (1, 1)
