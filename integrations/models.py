@@ -12,6 +12,12 @@ from django.utils import timezone
 from restaurants.models import Connection
 
 
+class WebhookEventQuerySet(models.QuerySet):
+    def received(self):
+        """Stored and not applied yet: what a drain takes (sync/webhook_events.py)."""
+        return self.filter(status=WebhookEvent.Status.RECEIVED)
+
+
 class WebhookEvent(models.Model):
     """A partners webhook delivery, stored once per event GUID."""
 
@@ -41,8 +47,16 @@ class WebhookEvent(models.Model):
         blank=True, help_text="What processing did: the change made, or why it changed nothing."
     )
 
+    objects = WebhookEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at"]
+        indexes = [
+            # The few events a drain has still to apply, among 90 days of them.
+            models.Index(
+                fields=["id"], condition=models.Q(status="received"), name="webhook_event_received"
+            )
+        ]
 
     def __str__(self):
         return f"{self.event_type} {self.restaurant_guid} ({self.received_at:%Y-%m-%d %H:%M})"

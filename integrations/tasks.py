@@ -5,7 +5,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from restaurants import retention
@@ -17,20 +16,16 @@ from .sync import (
     availability,
     discovery,
     enqueue_refresh,
-    lifecycle,
     polling,
     recovery,
     refresh,
     runs,
+    webhook_events,
 )
-from .toast.availability import AvailabilityError
-from .toast.availability import read as read_availability_details
 
 logger = logging.getLogger(__name__)
 
 RETENTION_DAYS = 90
-EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
-AVAILABILITY_CATEGORY = "restaurant_availability"
 
 
 def poll(run_id: int) -> None:
@@ -79,55 +74,16 @@ def scheduled_availability() -> None:
 
 
 def process_webhook_event(event_id: int) -> None:
-    """Applies a stored partners webhook event to its connection, in the order of the
-    events' own timestamps (see sync/lifecycle.py); a stale one says why on its row."""
-    event = WebhookEvent.objects.get(pk=event_id)
-    if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE):
-        return
-    if event.event_category == AVAILABILITY_CATEGORY:
-        _process_availability(event)
-        return
-    if event.event_type not in EVENT_TYPES:
-        # Open enums: a new event type is kept for staff to see, never guessed at.
-        unknown = f"Not applied: unknown event type {event.event_type!r}"
-        _mark(event, WebhookEvent.Status.FAILED, error=unknown)
-        return
-    removed = event.event_type == "partner_removed"
-    try:
-        # One transaction: a worker killed in between leaves neither the change
-        # nor the mark, and the event is applied again, once.
-        with transaction.atomic():
-            change = lifecycle.apply_partner_record(
-                event.payload["details"], moment=lifecycle.webhook_moment(event), removed=removed
-            )
-            if change.kind == lifecycle.STALE:
-                _mark(event, WebhookEvent.Status.STALE, outcome=change.reason)
-            else:
-                _mark(event, WebhookEvent.Status.PROCESSED, outcome=f"Connection {change.kind}.")
-    except lifecycle.RecordError as exc:
-        _mark(event, WebhookEvent.Status.FAILED, error=str(exc))
-        return
-    if change.needs_refresh:
-        enqueue_refresh([change.guid], trigger=SyncRun.Trigger.WEBHOOK)
+    """Applies one stored webhook event (a task of the receiver before the drain; kept
+    for those still queued): see sync/webhook_events.py."""
+    webhook_events.apply([event_id])
 
 
-def _process_availability(event: WebhookEvent) -> None:
-    """A `restaurant_availability` event: its `details` say the availability, whatever
-    the eventType (the published example shows `availability_offline` alone)."""
-    try:
-        reading = read_availability_details(event.payload["details"])
-    except AvailabilityError as exc:
-        _mark(event, WebhookEvent.Status.FAILED, error=f"Not applied: {exc}")
-        return
-    with transaction.atomic():  # as for partner events: the change and its mark, or neither
-        applied = availability.apply(
-            str(event.restaurant_guid),
-            reading,
-            moment=lifecycle.webhook_moment(event),
-            source=availability.Source.WEBHOOK,
-        )
-        status = WebhookEvent.Status.STALE if applied.stale else WebhookEvent.Status.PROCESSED
-        _mark(event, status, outcome=applied.outcome)
+def drain_webhook_events() -> None:
+    """Applies every received webhook event, in batches (sync/webhook_events.py)."""
+    applied = webhook_events.drain()
+    if applied:
+        logger.info("Applied %d webhook events", applied)
 
 
 def prune_history() -> None:
@@ -155,10 +111,4 @@ def prune_history() -> None:
         synced,
         budgets,
         snapshots,
-    )
-
-
-def _mark(event: WebhookEvent, status: str, *, error: str = "", outcome: str = "") -> None:
-    WebhookEvent.objects.filter(pk=event.pk).update(
-        status=status, error=error, outcome=outcome, processed_at=timezone.now()
     )

@@ -13,25 +13,24 @@ fields): they are kept as sent, and only what the connection needs is read.
 An event type the portal does not know is kept too (open enums) and shown
 as not applied. `restaurant_availability` events (whether a restaurant takes
 online orders) come the same way, signed the same way, and go through the
-same queue task (integrations/sync/availability.py applies them).
+same drain (integrations/sync/availability.py applies them).
 """
 
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
 
 from restaurants import strict_json
 from restaurants.values import as_instant, as_uuid
 
-from . import broker
-from .models import WebhookEvent
+from . import webhook_store
 from .signing import verify
+from .sync import webhook_events
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +70,9 @@ def partners_webhook(request):
     if not verify(settings.TOAST_WEBHOOK_SECRET, body, message["timestamp"], signature):
         logger.warning("Refused a partners webhook with a wrong signature")
         return _answer(401, "wrong signature")
-    event, created = _store(message, _attempt(request.headers.get("Toast-Attempt-Number")))
+    created = _store(message, _attempt(request.headers.get("Toast-Attempt-Number")))
     if created:
-        transaction.on_commit(
-            lambda: async_task(
-                "integrations.tasks.process_webhook_event", event.pk, broker=broker.shared()
-            )
-        )
+        transaction.on_commit(webhook_events.request_drain)
     return _answer(200, "accepted" if created else "duplicate")
 
 
@@ -110,26 +105,16 @@ def _parse(body):
 
 
 def _store(message, attempt):
-    event_guid = message.pop("_guid")
-    restaurant = message.pop("_restaurant")
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                guid=event_guid,
-                event_type=message["eventType"],
-                event_category=message["eventCategory"],
-                timestamp=as_instant(message["timestamp"]),
-                restaurant_guid=restaurant,
-                payload=message,
-                attempt_number=attempt,
-            )
-    except IntegrityError:
-        again = {"deliveries": F("deliveries") + 1}
-        if attempt is not None:
-            again["attempt_number"] = attempt
-        WebhookEvent.objects.filter(guid=event_guid).update(**again)
-        return None, False
-    return event, True
+    return webhook_store.store(
+        guid=message.pop("_guid"),
+        event_type=message["eventType"],
+        event_category=message["eventCategory"],
+        timestamp=as_instant(message["timestamp"]),
+        restaurant_guid=message.pop("_restaurant"),
+        payload=message,
+        received_at=timezone.now(),
+        attempt=attempt,
+    )
 
 
 def _declared_length(header: str | None) -> int | None:

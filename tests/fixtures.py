@@ -8,6 +8,9 @@
   `plain_client` signed in but not staff.
 - `full` (the full payload, connected, returned as the payload),
   `full_restaurant` and `sparse_restaurant` (the stored restaurants).
+- `broker`: the test's queue, empty before and after.
+- `no_drain_queued`: no webhook drain marked queued or running, as the test's
+  empty queue has none (the cache outlives a flushed database and a purged queue).
 - `onboarding` (the sparse restaurant in review, its checklist incomplete, connected
   ten days ago, with one contact).
 """
@@ -17,8 +20,10 @@ import requests
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.utils import timezone
+from django_q.brokers import get_broker
 
 from integrations import platform
+from integrations.sync import webhook_events
 from portal.staff_group import ensure_onboarding_group
 from restaurants import stages
 from restaurants.ingest import apply_restaurant_info
@@ -126,3 +131,16 @@ def onboarding(sparse_restaurant):
     )
     sparse_restaurant.refresh_from_db()
     return sparse_restaurant
+
+
+@pytest.fixture
+def no_drain_queued(db):
+    cache.delete_many([webhook_events.QUEUED_KEY, webhook_events.LOCK_KEY])
+
+
+@pytest.fixture
+def broker():
+    broker = get_broker()
+    broker.purge_queue()
+    yield broker
+    broker.purge_queue()

@@ -54,7 +54,9 @@ def run(report: Report, size: int) -> None:
     distinct = len({body for body, _ in deliveries})
     port = _free_port()
     with _gunicorn_serving(port), qcluster("http://127.0.0.1:9") as cluster:  # no platform needed
+        load_before = os.getloadavg()[0]
         times, statuses = _storm(f"http://127.0.0.1:{port}{WEBHOOK_URL}", deliveries)
+        load_after = os.getloadavg()[0]
         ended = time.monotonic()
         drain = _drain() - ended
         kill_machine(cluster)  # the figures are in: no graceful stop of its busy workers
@@ -66,7 +68,8 @@ def run(report: Report, size: int) -> None:
         f"   {len(deliveries)} deliveries ({distinct} events) in {SECONDS} s at {RATE}/s: "
         f"p50 {times[len(times) // 2] * 1000:.1f} ms, p99 {p99:.1f} ms, "
         f"max {times[-1] * 1000:.0f} ms; answers {dict(statuses)}; "
-        f"all processed {drain:.1f} s after the storm"
+        f"all processed {drain:.1f} s after the storm; load average {load_before:.1f} before, "
+        f"{load_after:.1f} at its end (2 cores shared)"
     )
     report("webhook_storm_p99", p99, f"<= {P99_GOAL_MS}", unit="ms")
     report("webhook_storm_events_not_stored_once", abs(stored - distinct), "<= 0")

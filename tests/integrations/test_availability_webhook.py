@@ -172,6 +172,7 @@ def _apply_webhook(guid, status, at):
     process_webhook_event(event.pk)
 
 
+@pytest.mark.usefixtures("no_drain_queued")
 @pytest.mark.django_db(transaction=True)
 def test_the_simulators_webhook_reaches_the_restaurant_through_a_queue_worker(live_server):
     url = f"{live_server.url}/webhooks/toast/partners"

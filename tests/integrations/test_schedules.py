@@ -26,13 +26,15 @@ def test_schedules_follow_the_settings_and_are_not_duplicated(settings):
     settings.TOAST_DISCOVERY_INTERVAL_MINUTES = 720
     _schedules()
     schedules = _schedules()
-    assert len(schedules) == Schedule.objects.count() == 8
+    assert len(schedules) == Schedule.objects.count() == 9
     assert schedules["integrations.tasks.scheduled_availability"].minutes == 10
     assert schedules["integrations.tasks.scheduled_poll"].minutes == 90
     assert schedules["integrations.tasks.scheduled_refresh"].minutes == 1440
     assert schedules["integrations.tasks.scheduled_discovery"].minutes == 720
     # A lost worker's chunk is noticed within two minutes: a heartbeat 30 s old, swept each minute.
     assert schedules["integrations.tasks.recover_lost_work"].minutes == 1
+    # What a lost drain left is applied within a minute (the receiver queues its own).
+    assert schedules["integrations.tasks.drain_webhook_events"].minutes == 1
     assert all(s.repeats == -1 for s in schedules.values())
     # The first poll comes one interval after start-up, which queues its own discovery.
     poll = schedules["integrations.tasks.scheduled_poll"]

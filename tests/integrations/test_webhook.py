@@ -7,7 +7,6 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
-from django_q.brokers import get_broker
 
 from integrations.models import WebhookEvent
 from integrations.signing import sign
@@ -19,14 +18,6 @@ from .events import WEBHOOK_URL, partner_event, post_event
 pytestmark = pytest.mark.django_db
 
 RESTAURANT = uuid.UUID("e728cd53-2fa7-4e63-8f8f-93e78ea66b03")
-
-
-@pytest.fixture
-def broker():
-    broker = get_broker()
-    broker.purge_queue()
-    yield broker
-    broker.purge_queue()
 
 
 def test_valid_event_is_stored_queued_and_answered_before_any_work(

@@ -44,6 +44,7 @@ def test_duplicates_and_bad_signatures(posting_simulator):
     assert WebhookEvent.objects.count() == 1
 
 
+@pytest.mark.usefixtures("no_drain_queued")
 def test_a_removal_with_the_adds_modified_date_ends_removed_through_the_queue(live_server):
     url = f"{live_server.url}/webhooks/toast/partners"
     published = Published(removal_keeps_added_date=True)

@@ -27,6 +27,8 @@ SCHEDULES: dict[str, tuple[str, str | int]] = {
         "integrations.tasks.scheduled_availability",
         10,
     ),
+    # The receiver queues a drain itself: this applies what a lost drain left.
+    "Process webhook events": ("integrations.tasks.drain_webhook_events", 1),
     "Prune old failures and webhook events": ("integrations.tasks.prune_history", DAILY),
     # A dead worker's chunk is noticed within two minutes: see sync/recovery.py.
     "Recover the refresh work of lost workers": ("integrations.tasks.recover_lost_work", 1),

@@ -1,0 +1,193 @@
+"""Stored webhook events applied in batches, by one drain at a time; no task per event.
+
+The receiver (integrations/webhooks.py) stores an event and calls
+`request_drain`, which queues a drain task unless one is queued already (a
+cache `add`). A drain takes the lock, applies the received events in arrival
+order, BATCH to a transaction, until none is left; lets go of the lock and
+the "queued" mark; then looks once more, for an event whose receiver found
+the mark still there. So every stored event is seen by a drain that starts
+or looks after it was stored, and a storm of events costs one task, not one
+per event: a task each (django-q's own rows and round trips with it) kept the
+queue to about 22 events a second on the loaded 2-core machine. A drain that
+finds the lock held leaves: its holder looks again once it lets go. The
+"Process webhook events" schedule (every minute) drains whatever a lost task
+or an unreachable cache left behind.
+
+Per event, the rules are those of one event at a time (sync/lifecycle.py and
+sync/availability.py), each event in a savepoint of its own, so one that
+fails (a RecordError, or anything else) is recorded as failed with its error
+and the others are applied. The marks are written together at the end of the
+batch, in its transaction: a re-delivery's count (the receiver's update of
+the same row) waits for that statement only, not for the whole batch.
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Sequence
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from integrations import broker
+from integrations.models import SyncRun, WebhookEvent
+from integrations.toast.availability import AvailabilityError
+from integrations.toast.availability import read as read_availability_details
+
+from . import availability, lifecycle
+from .refresh import enqueue_refresh
+
+logger = logging.getLogger(__name__)
+
+EVENT_TYPES = {"partner_added", "partner_updated", "partner_removed"}
+AVAILABILITY_CATEGORY = "restaurant_availability"
+# Events a transaction: one commit (a flush on PostgreSQL) for all of them, and
+# connections locked no longer than a fraction of a second.
+BATCH = 100
+QUEUED_KEY = "webhook-drain-queued"
+# A queued drain lost with its worker holds the next one off at most this long
+# (and the schedule drains meanwhile).
+QUEUED_SECONDS = 10
+LOCK_KEY = "webhook-drain-running"
+# Renewed at each batch: a drain killed mid-batch holds the others off this long.
+LOCK_SECONDS = 60
+DRAIN_SECONDS = 120
+FINISHED = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE)
+MARKED = ["status", "error", "outcome", "processed_at"]
+
+
+def request_drain() -> None:
+    """After an event is stored: a drain is queued, unless one is and has not started."""
+    try:
+        if cache.add(QUEUED_KEY, 1, QUEUED_SECONDS):
+            async_task("integrations.tasks.drain_webhook_events", broker=broker.shared())
+    except Exception:
+        # The event is stored: the schedule drains it. Never a 5xx for the platform.
+        logger.exception("Could not queue a drain of the webhook events")
+
+
+def drain() -> int:
+    """Applies every received event, BATCH at a time; the number applied. A drain
+    that has run for DRAIN_SECONDS queues the next and ends, well within the
+    queue's task timeout."""
+    applied, ends = 0, time.monotonic() + DRAIN_SECONDS
+    while True:
+        token = secrets.token_hex(8)
+        if not cache.add(LOCK_KEY, token, LOCK_SECONDS):
+            return applied
+        try:
+            while time.monotonic() < ends and (batch := _received(BATCH)):
+                applied += apply(batch)
+                cache.touch(LOCK_KEY, LOCK_SECONDS)
+        finally:
+            if cache.get(LOCK_KEY) == token:
+                cache.delete(LOCK_KEY)
+        cache.delete(QUEUED_KEY)  # from here, a new event queues a drain of its own
+        if not _received(1):
+            return applied
+        if time.monotonic() >= ends:
+            request_drain()
+            return applied
+
+
+def _received(count: int) -> list[int]:
+    """The first `count` events received and not applied, in arrival order."""
+    return list(WebhookEvent.objects.received().order_by("pk").values_list("pk", flat=True)[:count])
+
+
+def apply(event_ids: Sequence[int]) -> int:
+    """Applies the events of `event_ids` not applied yet, in arrival order, in one
+    transaction; the number applied. New connections are refreshed after it."""
+    try:
+        return _apply(event_ids, together=True)
+    except DatabaseError:
+        raise  # the database's, not an event's: the batch is applied again later
+    except Exception:
+        # What the changes leave behind, recorded together, failed: one at a time,
+        # each event's failure is its own.
+        logger.exception("Webhook events %s: applied again one at a time", list(event_ids))
+        return _apply(event_ids, together=False)
+
+
+def _apply(event_ids: Sequence[int], *, together: bool) -> int:
+    refresh: list[str] = []
+    effects: list | None = [] if together else None
+    with transaction.atomic():
+        events = list(
+            WebhookEvent.objects.filter(pk__in=event_ids)
+            .exclude(status__in=FINISHED)
+            .order_by("pk")
+        )
+        for event in events:
+            _apply_one(event, refresh, effects)
+        if effects:
+            # The stage of each restaurant once, as it stands after the batch.
+            lifecycle.record_effects(effects)
+        WebhookEvent.objects.bulk_update(events, MARKED)
+    if refresh:
+        enqueue_refresh(refresh, trigger=SyncRun.Trigger.WEBHOOK)
+    return len(events)
+
+
+def _apply_one(event: WebhookEvent, refresh: list[str], effects: list | None) -> None:
+    """Applies `event` and sets its mark; a failure is its error. lifecycle and
+    availability apply a record in a savepoint of its own: a failed one leaves nothing."""
+    try:
+        guid = _applied(event, effects)
+    except Exception as exc:
+        if connection.needs_rollback:  # the transaction itself is lost: the batch waits
+            raise
+        if not isinstance(exc, (lifecycle.RecordError, AvailabilityError)):
+            logger.exception("Webhook event #%s failed", event.pk)
+        _mark(event, WebhookEvent.Status.FAILED, error=_error(event, exc))
+        return
+    if guid:
+        refresh.append(guid)
+
+
+def _applied(event: WebhookEvent, effects: list | None) -> str:
+    """Applies `event`, marks it; the restaurant to refresh, if it needs one."""
+    if event.event_category == AVAILABILITY_CATEGORY:
+        # Its `details` say the availability, whatever the eventType (the published
+        # example shows `availability_offline` alone).
+        reading = read_availability_details(event.payload["details"])
+        done = availability.apply(
+            str(event.restaurant_guid),
+            reading,
+            moment=lifecycle.webhook_moment(event),
+            source=availability.Source.WEBHOOK,
+        )
+        status = WebhookEvent.Status.STALE if done.stale else WebhookEvent.Status.PROCESSED
+        _mark(event, status, outcome=done.outcome)
+        return ""
+    if event.event_type not in EVENT_TYPES:
+        # Open enums: a new event type is kept for staff to see, never guessed at.
+        unknown = f"Not applied: unknown event type {event.event_type!r}"
+        _mark(event, WebhookEvent.Status.FAILED, error=unknown)
+        return ""
+    change = lifecycle.apply_partner_record(
+        event.payload["details"],
+        moment=lifecycle.webhook_moment(event),
+        removed=event.event_type == "partner_removed",
+        effects=effects,
+    )
+    if change.kind == lifecycle.STALE:
+        _mark(event, WebhookEvent.Status.STALE, outcome=change.reason)
+    else:
+        _mark(event, WebhookEvent.Status.PROCESSED, outcome=f"Connection {change.kind}.")
+    return change.guid if change.needs_refresh else ""
+
+
+def _error(event: WebhookEvent, exc: Exception) -> str:
+    if isinstance(exc, AvailabilityError):
+        return f"Not applied: {exc}"
+    if isinstance(exc, lifecycle.RecordError):
+        return str(exc)
+    return f"Not applied: the portal failed on this event ({type(exc).__name__}: {exc})"[:2000]
+
+
+def _mark(event: WebhookEvent, status: str, *, error: str = "", outcome: str = "") -> None:
+    event.status, event.error, event.outcome = status, error, outcome
+    event.processed_at = timezone.now()
