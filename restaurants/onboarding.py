@@ -44,10 +44,10 @@ What each item asks for, and why:
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from restaurants import payments
@@ -228,12 +228,19 @@ def stored_items(guids: Iterable[Any]) -> dict[Any, frozenset[str]]:
     return {guid: keys_of(bits) for guid, bits in rows}
 
 
+@cache
+def _checklist_rows() -> QuerySet[Restaurant, dict[str, Any]]:
+    """Every restaurant's item flags and stored items, the expressions resolved once
+    (never evaluated itself: each refresh filters a copy). Resolving them for each
+    batch was a tenth of a payload batch's write on SQLite."""
+    return Restaurant.objects.values("guid", "onboarding_items", **_flags())
+
+
 def refresh(guids: Iterable[Any]) -> dict[Any, frozenset[str]]:
     """Evaluates the checklist of these restaurants (one query), stores it on those
     whose stored items differ (an update per distinct new value, a few a batch) and
     returns each one's done item keys. Call it in the writer's transaction."""
-    restaurants = Restaurant.objects.filter(pk__in=list(guids))
-    rows = restaurants.values("guid", "onboarding_items", **_flags())
+    rows = _checklist_rows().filter(pk__in=list(guids))
     done, changed = {}, defaultdict(list)
     for row in rows:
         keys = done[row["guid"]] = frozenset(item.key for item in ITEMS if _done(row, item))
