@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from restaurants import stages, timeline
+from restaurants import onboarding, stages, timeline
 from restaurants.models import Contact
 
 SUMMARIES = {
@@ -52,7 +52,9 @@ def applied_many(events: Sequence[Applied]) -> None:
         )
     timeline.record_many(entries)
     _keep_contacts([e for e in events if e.contact_email and e.kind != "removed"])
-    stages.follow_platform([event.guid for event in events])
+    guids = [event.guid for event in events]
+    onboarding.refresh(guids)  # connected or removed: two of the checklist's items
+    stages.follow_platform(guids)
 
 
 def _keep_contacts(events: Sequence[Applied]) -> None:

@@ -6,8 +6,15 @@ questions staff and restaurants ask:
 - `checklist(restaurant)`: the items of one restaurant, each done or not and
   linked to the documentation section that says how to fix it (the private
   status page, the restaurant page);
-- `annotate_progress(queryset)` / `filter_progress(queryset, value)`: the
-  number of done items of every restaurant of a list, in the list's own query.
+- `refresh(guids)`: the same conditions evaluated for many restaurants and
+  stored on each (`Restaurant.onboarding_done`, the count, indexed with the
+  list's orders; `onboarding_items`, the done items as bits of `ITEMS`), which
+  the lists, their sorts and `filter_progress`, the CSV, the board, reminders
+  and the stages read. Every writer of an input calls it in its own
+  transaction: a stored payload (storage/rows.py), a partner event
+  (connection_events.py), an availability change (integrations' sync).
+  Computed for every row of a list instead, the "hours" item's subquery made a
+  sort by progress of 150,000 restaurants take 5 s and the "complete" filter 18 s.
 
 What each item asks for, and why:
 
@@ -34,11 +41,13 @@ What each item asks for, and why:
   restaurant takes no orders through the integration.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import add
+from functools import cache, reduce
+from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
 from restaurants import payments
@@ -69,9 +78,6 @@ class Item:
     @property
     def doc_url(self):
         return f"{reverse('docs-page', args=[self.doc_page])}#{self.doc_anchor}"
-
-    def counts_as_done(self):
-        return self.done | self.not_applicable if self.not_applicable else self.done
 
 
 @dataclass(frozen=True)
@@ -207,16 +213,45 @@ def checklist(restaurant):
     return entries
 
 
-def done_items(guids):
-    """The keys of the done items of each of these restaurants, read in one query."""
-    rows = Restaurant.objects.filter(pk__in=list(guids)).values("guid", **_flags())
-    return {row["guid"]: frozenset(item.key for item in ITEMS if _done(row, item)) for row in rows}
+def keys_of(bits: int) -> frozenset[str]:
+    """The keys of the items set in `bits` (an `onboarding_items` value)."""
+    return frozenset(item.key for n, item in enumerate(ITEMS) if bits >> n & 1)
 
 
-def annotate_progress(queryset):
-    """Adds `onboarding_done`: how many of the `TOTAL` items are done, computed in SQL."""
-    counts = [Case(When(item.counts_as_done(), then=Value(1)), default=Value(0)) for item in ITEMS]
-    return queryset.annotate(onboarding_done=reduce(add, counts, Value(0, IntegerField())))
+def _bits_of_keys(keys: frozenset[str]) -> int:
+    return sum(1 << n for n, item in enumerate(ITEMS) if item.key in keys)
+
+
+def stored_items(guids: Iterable[Any]) -> dict[Any, frozenset[str]]:
+    """The done item keys stored on each of these restaurants (a column read)."""
+    rows = Restaurant.objects.filter(pk__in=list(guids)).values_list("guid", "onboarding_items")
+    return {guid: keys_of(bits) for guid, bits in rows}
+
+
+@cache
+def _checklist_rows() -> QuerySet[Restaurant, dict[str, Any]]:
+    """Every restaurant's item flags and stored items, the expressions resolved once
+    (never evaluated itself: each refresh filters a copy). Resolving them for each
+    batch was a tenth of a payload batch's write on SQLite."""
+    return Restaurant.objects.values("guid", "onboarding_items", **_flags())
+
+
+def refresh(guids: Iterable[Any]) -> dict[Any, frozenset[str]]:
+    """Evaluates the checklist of these restaurants (one query), stores it on those
+    whose stored items differ (an update per distinct new value, a few a batch) and
+    returns each one's done item keys. Call it in the writer's transaction."""
+    rows = _checklist_rows().filter(pk__in=list(guids))
+    done, changed = {}, defaultdict(list)
+    for row in rows:
+        keys = done[row["guid"]] = frozenset(item.key for item in ITEMS if _done(row, item))
+        bits = _bits_of_keys(keys)
+        if bits != row["onboarding_items"]:
+            changed[bits].append(row["guid"])
+    for bits, changed_guids in changed.items():
+        Restaurant.objects.filter(pk__in=changed_guids).update(
+            onboarding_items=bits, onboarding_done=bits.bit_count()
+        )
+    return done
 
 
 def filter_progress(queryset, value):
@@ -231,6 +266,4 @@ def filter_progress(queryset, value):
     }
     if value not in conditions:
         return queryset
-    if "onboarding_done" not in queryset.query.annotations:
-        queryset = annotate_progress(queryset)
     return queryset.filter(conditions[value])

@@ -34,7 +34,7 @@ def due(now: datetime.datetime | None = None) -> QuerySet[Restaurant]:
         reminders_paused=False,
         reminders_sent__lt=settings.REMINDER_MAX,
     ).filter(Q(last_reminder_at__isnull=True) | Q(last_reminder_at__lte=again))
-    return onboarding.annotate_progress(candidates).filter(onboarding_done__lt=onboarding.TOTAL)
+    return candidates.filter(onboarding_done__lt=onboarding.TOTAL)
 
 
 def claim(restaurant: Restaurant, at: datetime.datetime) -> bool:

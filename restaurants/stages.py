@@ -62,7 +62,7 @@ def follow_platform(guids: Iterable[Any], *, at: datetime.datetime | None = None
     guids = list(guids)
     if not guids:
         return []
-    rows = onboarding.annotate_progress(Restaurant.objects.filter(pk__in=guids)).values_list(
+    rows = Restaurant.objects.filter(pk__in=guids).values_list(
         "guid", "stage", "connection__status", "content_sha256", "onboarding_done"
     )
     current = {
@@ -81,15 +81,13 @@ def follow_platform(guids: Iterable[Any], *, at: datetime.datetime | None = None
 
 
 def facts_of(restaurant: Restaurant, checklist: list | None = None) -> Facts:
-    """`checklist`, when the caller has read it (onboarding.checklist), spares a query;
-    so does `onboarding_done` when the restaurant was read with annotate_progress."""
+    """`checklist`, when the caller has read it (onboarding.checklist), decides whether
+    the checklist is complete; else the restaurant's stored `onboarding_done` does."""
     connection = restaurant.connection_or_none
-    done = getattr(restaurant, "onboarding_done", None)
-    if checklist is not None or done is None:
-        entries = checklist if checklist is not None else onboarding.checklist(restaurant)
-        complete = all(entry.done for entry in entries)
+    if checklist is not None:
+        complete = all(entry.done for entry in checklist)
     else:
-        complete = done == onboarding.TOTAL
+        complete = restaurant.onboarding_done == onboarding.TOTAL
     return Facts(connection.status if connection else None, restaurant.has_data, complete)
 
 

@@ -30,7 +30,7 @@ from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Contact
 from tests.payloads import load_payload
 from tests.platform import control, login, make_client, running_simulator
-from tests.stored import stored
+from tests.stored import connect, stored
 
 SIMULATOR_CONFIG = {"restaurants": 12, "groups": 3}
 
@@ -102,8 +102,8 @@ def full(db):
     """The full fixture, connected, with the connection's own fields."""
     payload = load_payload("restaurant_full")
     apply_restaurant_info(payload)
-    Connection.objects.create(
-        restaurant_id=payload["guid"],
+    connect(
+        payload["guid"],
         restaurant_name="Café",
         external_restaurant_ref="store-42",
         management_group_guid=payload["general"]["managementGroupGuid"],

@@ -3,6 +3,7 @@
 import uuid
 
 from integrations.models import WebhookEvent
+from restaurants import onboarding
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Restaurant
 from tests.payloads import load_payload, with_change
@@ -14,11 +15,28 @@ def stored(payload, *, connected=True):
     assert outcome.ok, outcome.error
     restaurant = Restaurant.objects.get(pk=outcome.guid)
     if connected is not None:
-        Connection.objects.create(
-            restaurant=restaurant,
-            status=Connection.Status.CONNECTED if connected else Connection.Status.REMOVED,
-        )
+        status = Connection.Status.CONNECTED if connected else Connection.Status.REMOVED
+        connect(restaurant, status=status)
     return restaurant
+
+
+def connect(restaurant, **fields):
+    """A connection of `restaurant` (a Restaurant or its GUID) made as a partner event
+    makes one, the stored checklist kept; connected unless `fields` say otherwise."""
+    if isinstance(restaurant, Restaurant):
+        made = Connection.objects.create(restaurant=restaurant, **fields)
+        onboarding.refresh([restaurant.pk])
+        restaurant.refresh_from_db(fields=["onboarding_done", "onboarding_items"])
+    else:
+        made = Connection.objects.create(restaurant_id=restaurant, **fields)
+        onboarding.refresh([restaurant])
+    return made
+
+
+def set_status(guid, status):
+    """The connection's status changed as a partner event changes it."""
+    Connection.objects.filter(pk=guid).update(status=status)
+    onboarding.refresh([guid])
 
 
 def variant(name, **changes):
@@ -35,7 +53,7 @@ def make_restaurant(**general):
     payload["guid"] = str(uuid.uuid4())
     payload["general"].update(general)
     apply_restaurant_info(payload)
-    Connection.objects.create(restaurant_id=payload["guid"])
+    connect(payload["guid"])
     return payload
 
 

@@ -85,6 +85,7 @@ def populate(total):
     """Writes restaurants until there are `total`; returns a restaurant's name to search."""
     from django.db import connection, transaction
 
+    from restaurants import onboarding
     from restaurants.models import Connection, Restaurant
     from restaurants.restaurant_info import canonical_form, parse
     from restaurants.storage import Write, write_all
@@ -134,6 +135,8 @@ def populate(total):
                     write_all(cursor, writes)
             Restaurant.objects.bulk_create(prospects)
             Connection.objects.bulk_create(connections)
+            # The stored checklist, as the partner events of these connections keep it.
+            onboarding.refresh(connection.restaurant_id for connection in connections)
         have += count
         if have % 10_000 < BATCH:
             rate = have / max(time.monotonic() - started, 0.001)

@@ -30,7 +30,7 @@ from integrations.platform import get_client
 from integrations.toast import errors
 from integrations.toast.availability import Availability
 from integrations.toast.client import ToastClient
-from restaurants import stages, timeline
+from restaurants import onboarding, stages, timeline
 from restaurants.models import Connection, Restaurant
 
 from .lifecycle import Moment
@@ -123,8 +123,8 @@ def reread_offline(client: ToastClient | None = None) -> int:
 
 
 def _record(guid: str, before: str, reading: Availability, moment: Moment, source: str) -> None:
-    """The change on the restaurant's timeline (at the platform's instant), and the stage
-    its checklist now says."""
+    """The change on the restaurant's timeline (at the platform's instant), its stored
+    checklist ("taking orders") and the stage that checklist now says."""
     if reading.online:
         summary = "Taking online orders again."
     else:
@@ -141,6 +141,7 @@ def _record(guid: str, before: str, reading: Availability, moment: Moment, sourc
         details={"reason": reading.reason, "reasonKey": reading.reason_key, "source": source},
         at=moment.at,
     )
+    onboarding.refresh([guid])
     stages.follow_platform([guid])
 
 

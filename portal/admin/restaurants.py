@@ -82,6 +82,7 @@ RESTAURANT_FIELDSETS = [
                 ("owner", "next_step_due"),
                 "next_step",
                 ("reminders_paused", "reminders_sent", "last_reminder_at"),
+                ("onboarding_done", "onboarding_items"),
             ]
         },
     ),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.outreach import status_email
-from restaurants import onboarding, stages, work
+from restaurants import stages, work
 from restaurants.models import Restaurant
 from restaurants.values import as_uuid
 
@@ -27,10 +27,10 @@ class Outcome:
 
 def selected(guids: Iterable[str]) -> list[Restaurant]:
     """The restaurants these GUIDs name (others are ignored), with what the actions
-    read: connection, owner and `onboarding_done`, in one query."""
+    read: connection and owner, in one query."""
     parsed = {g for g in map(as_uuid, guids) if g is not None}
     queryset = Restaurant.objects.filter(pk__in=parsed).select_related("connection", "owner")
-    return list(onboarding.annotate_progress(queryset).order_by("name", "guid"))
+    return list(queryset.order_by("name", "guid"))
 
 
 def assign_owner(restaurants: Sequence[Restaurant], owner: Any, *, by: Any) -> list[Outcome]:

@@ -45,7 +45,7 @@ def card(restaurant: Restaurant, page: Page) -> SafeString:
         _location(restaurant),
         _owner(restaurant),
         restaurant.days_in_stage,
-        getattr(restaurant, "onboarding_done", 0),
+        restaurant.onboarding_done,
         page.total,
         _next_step(restaurant, overdue),
         _move_form(restaurant, page) if page.can_move else "",

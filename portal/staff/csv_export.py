@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from restaurants import onboarding
 from restaurants.models import Connection
 
 COLUMNS = [
@@ -59,8 +58,6 @@ class _Echo:
 
 def response(queryset: QuerySet[Any], filename: str = "restaurants.csv") -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    if "onboarding_done" not in queryset.query.annotations:
-        queryset = onboarding.annotate_progress(queryset)
     rows = queryset.values_list(*(field for _, field in COLUMNS)).iterator(chunk_size=CHUNK)
     zone = timezone.get_current_timezone()
     shown: list[Callable[[object], object]] = [

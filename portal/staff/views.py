@@ -47,7 +47,7 @@ def restaurant_list(request):
     queryset = filters.apply(Restaurant.objects.all(), request.GET)
     if request.GET.get("format") == "csv":
         return csv_export.response(queryset)
-    rows = onboarding.annotate_progress(Restaurant.objects.select_related("connection", "owner"))
+    rows = Restaurant.objects.select_related("connection", "owner")
     searched = bool(request.GET.get("q", "").strip())
     paginator = NarrowPaginator(
         queryset, PAGE_SIZE, lambda keys: rows.filter(pk__in=keys), count_in_pass=searched

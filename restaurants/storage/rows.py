@@ -85,13 +85,13 @@ def write_all(cursor: CursorWrapper, writes: Sequence[Write]) -> list[bool]:
     cursor.execute(f"SELECT {guid} FROM {RESTAURANTS.name} WHERE {guid} {of_these}", keys)
     existing = {row[0] for row in cursor.fetchall()}
     known = [write.guid for write in writes if write.key in existing]
-    before = onboarding.done_items(known)
+    before = onboarding.stored_items(known)
     # Every payload fills the same fields; those are what an existing row gets.
     RESTAURANTS.insert(cursor, [write.restaurant for write in writes], or_update=writes[0].values)
     _replace_schedules(cursor, writes, keys, of_these)
     SNAPSHOTS.insert(cursor, [write.snapshot for write in writes])
     # What the new data does to the onboarding work, in the same transaction.
-    checklist_flips.record(before, onboarding.done_items(known))
+    checklist_flips.record(before, onboarding.refresh(write.guid for write in writes))
     stages.follow_platform(write.guid for write in writes)
     return [write.key not in existing for write in writes]
 

@@ -1,4 +1,5 @@
-"""The onboarding checklist: one definition, the same answer per restaurant and per list."""
+"""The onboarding checklist: one definition, the same answer per restaurant and stored
+for the lists."""
 
 import uuid
 
@@ -34,9 +35,7 @@ def states(restaurant):
 
 
 def done_in_list(restaurant):
-    return (
-        onboarding.annotate_progress(Restaurant.objects.all()).get(pk=restaurant.pk).onboarding_done
-    )
+    return Restaurant.objects.get(pk=restaurant.pk).onboarding_done
 
 
 def assert_both_agree(restaurant):
@@ -154,6 +153,7 @@ def test_edge_cases_change_only_their_item_and_both_views_agree(case):
 def test_an_offline_restaurant_is_not_taking_orders_in_both_views(availability, expected):
     restaurant = stored(variant("restaurant_full"))
     Restaurant.objects.filter(pk=restaurant.pk).update(availability=availability)
+    onboarding.refresh([restaurant.pk])  # as integrations/sync/availability.py does
     restaurant.refresh_from_db()
 
     assert states(restaurant) == dict.fromkeys(KEYS, "done") | {"taking-orders": expected}
@@ -202,18 +202,23 @@ def test_a_restaurant_known_only_by_its_guid_has_started_nothing(db):
     assert done_in_list(restaurant) == 0
 
 
-def test_the_list_annotation_is_one_query_however_many_restaurants():
-    for _ in range(12):
-        stored(variant("restaurant_full"))
-    stored(load_payload("restaurant_sparse"), connected=None)
+def test_a_refresh_is_one_query_and_an_update_per_new_value_however_many_restaurants():
+    guids = [stored(variant("restaurant_full")).pk for _ in range(12)]
+    guids.append(stored(load_payload("restaurant_sparse"), connected=None).pk)
+    Restaurant.objects.filter(pk__in=guids).update(onboarding_done=0, onboarding_items=0)
 
     with CaptureQueriesContext(connection) as queries:
-        counts = sorted(
-            r.onboarding_done for r in onboarding.annotate_progress(Restaurant.objects.all())
-        )
+        done = onboarding.refresh(guids)
+    with CaptureQueriesContext(connection) as again:
+        onboarding.refresh(guids)
 
-    assert len(queries) == 1
+    assert len(queries) == 3  # the checklist read, then two values stored
+    assert len(again) == 1  # nothing changed: nothing written
+    counts = sorted(
+        Restaurant.objects.filter(pk__in=guids).values_list("onboarding_done", flat=True)
+    )
     assert counts == [2] + [onboarding.TOTAL] * 12
+    assert done[guids[-1]] == {"data-received", "delivery-area"}
 
 
 @pytest.mark.parametrize(
@@ -235,11 +240,3 @@ def test_the_progress_filter_keeps_the_restaurants_at_that_stage(
     found = onboarding.filter_progress(Restaurant.objects.all(), value)
 
     assert {names[r.pk] for r in found} == expected
-
-
-def test_filter_progress_reuses_an_existing_annotation(full_restaurant):
-    annotated = onboarding.annotate_progress(Restaurant.objects.all())
-
-    found = onboarding.filter_progress(annotated, "complete")
-
-    assert [r.onboarding_done for r in found] == [onboarding.TOTAL]

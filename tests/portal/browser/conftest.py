@@ -16,8 +16,8 @@ from django.db import connections
 
 from portal.staff_group import ensure_onboarding_group
 from restaurants.ingest import apply_restaurant_info
-from restaurants.models import Connection
 from tests.payloads import load_payload
+from tests.stored import connect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "a-long-test-password"
@@ -97,5 +97,5 @@ def restaurant(db):
     """The full fixture's payload, stored and connected."""
     payload = load_payload("restaurant_full")
     apply_restaurant_info(payload)
-    Connection.objects.create(restaurant_id=payload["guid"])
+    connect(payload["guid"])
     return payload
