@@ -7,8 +7,9 @@ markers from /map/markers.json: one query, whatever the number of restaurants.
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
-from django.db.models import CharField, Count, Q, QuerySet, Value
-from django.db.models.functions import Cast, Replace
+from django.db import connections
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,8 +32,8 @@ COLOURS = {
     Stage.REMOVED: "#4a5260",
 }
 PLACED = Q(latitude__isnull=False, longitude__isnull=False)
-# The GUID as text without dashes, the same on SQLite (which stores it so) and PostgreSQL.
-HEX_GUID = Replace(Cast("guid", CharField()), Value("-"), Value(""))
+# The GUID as text, not made a UUID per row.
+GUID_TEXT = Cast("guid", CharField())
 
 
 def _stages(request: HttpRequest) -> list[str]:
@@ -92,19 +93,27 @@ def markers(request: HttpRequest) -> JsonResponse:
     """[latitude, longitude, stage, id, name, location] per placed restaurant, and the
     stages' labels and colours; names are the platform's text, put on the map as text.
 
-    The rows go to JSON as the database gives them: the id is the GUID's 32 hex
-    digits (the script puts the dashes back), so that no row is turned into Python
-    objects first. Making 10,000 UUIDs and joining the names took 60 of 84 ms.
+    The rows go to JSON as the database driver gives them (`_rows`), the GUID as
+    text (32 hex digits on SQLite, dashed on PostgreSQL: the script reads both),
+    the name and the location apart (the script joins them). At 10,000
+    restaurants on SQLite, making a UUID of each GUID and joining the names took
+    60 of 84 ms; the ORM's iteration over the rows 19 ms where the driver's takes 11.
     """
-    rows = (
-        _restaurants(_stages(request))
-        .filter(PLACED)
-        .order_by()
-        .values_list("latitude", "longitude", "stage", HEX_GUID, "name", "location_name")
-    )
+    placed = _restaurants(_stages(request)).filter(PLACED).order_by()
+    columns = ("latitude", "longitude", "stage", GUID_TEXT, "name", "location_name")
     return JsonResponse(
         {
             "stages": {stage.value: [stage.label, COLOURS[stage]] for stage in Stage},
-            "restaurants": list(rows),
-        }
+            "restaurants": _rows(placed.values_list(*columns)),
+        },
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
+
+
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of the ORM's own statement for `queryset`, fetched by the driver: fit
+    for columns Django converts nothing of (numbers and text, as here)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

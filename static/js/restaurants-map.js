@@ -6,9 +6,11 @@
   "use strict";
 
   // A row is [latitude, longitude, stage, id, name, location]; the id is the
-  // GUID's 32 hex digits, dashed again here for the restaurant's address.
+  // GUID as the database keeps it (32 hex digits, or dashed), dashed here for
+  // the restaurant's address.
   function guid(row) {
-    return String(row[3]).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+    return String(row[3]).replace(/-/g, "")
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
   }
 
   function label(row) {
