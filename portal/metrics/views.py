@@ -3,7 +3,6 @@ numbers in a table beside it, and a CSV download (`?csv=<figure>`)."""
 
 import csv
 from collections.abc import Callable, Sequence
-from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -25,19 +24,11 @@ def _days(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-class _Shared:
-    """What several figures read, read once a page."""
-
-    @cached_property
-    def spans(self) -> dict[str, list[metrics.Span]]:
-        return metrics.time_to_live({"week": WEEKS, "month": MONTHS})
-
-
-def _stages(_: _Shared) -> Table:
+def _stages() -> Table:
     return ("Stage", "Restaurants"), [(row.label, row.value) for row in metrics.stages_now()]
 
 
-def _funnel(_: _Shared) -> Table:
+def _funnel() -> Table:
     rows = metrics.funnel()
     first = rows[0].value or 0
     table = [
@@ -46,36 +37,37 @@ def _funnel(_: _Shared) -> Table:
     return ("Step", "Restaurants that reached it", "Of those connected"), table
 
 
-def _time(period: str) -> Callable[[_Shared], Table]:
-    def table(shared: _Shared) -> Table:
+def _time(period: str, count: int) -> Callable[[], Table]:
+    def table() -> Table:
         fmt = "%Y-%m" if period == "month" else "%Y-%m-%d"
+        spans = metrics.time_to_live(period, count)
         heading = "Month" if period == "month" else "Week of"
         return (heading, "Went live", "Median days", "90th percentile days"), [
             (span.period.strftime(fmt), span.count, _days(span.median_days), _days(span.p90_days))
-            for span in shared.spans[period]
+            for span in spans
         ]
 
     return table
 
 
-def _weekly(_: _Shared) -> Table:
+def _weekly() -> Table:
     return ("Week of", "New connections", "Removals"), [
         (week.isoformat(), started, removed)
         for week, started, removed in metrics.weekly_flow(WEEKS)
     ]
 
 
-def _stuck(_: _Shared) -> Table:
+def _stuck() -> Table:
     return ("Stage", "Stuck restaurants"), [
         (row.label, row.value) for row in metrics.stuck_by_stage()
     ]
 
 
-FIGURES: dict[str, tuple[str, Callable[[_Shared], Table]]] = {
+FIGURES: dict[str, tuple[str, Callable[[], Table]]] = {
     "stages": ("Restaurants per stage now", _stages),
     "funnel": ("Funnel from connected to live", _funnel),
-    "time-week": ("Time from connected to live, by week", _time("week")),
-    "time-month": ("Time from connected to live, by month", _time("month")),
+    "time-week": ("Time from connected to live, by week", _time("week", WEEKS)),
+    "time-month": ("Time from connected to live, by month", _time("month", MONTHS)),
     "stuck": ("Restaurants stuck in a stage", _stuck),
     "weekly": ("New connections and removals per week", _weekly),
 }
@@ -85,9 +77,8 @@ FIGURES: dict[str, tuple[str, Callable[[_Shared], Table]]] = {
 def metrics_page(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("csv")
     if wanted in FIGURES:
-        return _csv(wanted, *FIGURES[wanted][1](_Shared()))
-    shared = _Shared()
-    tables = {key: (title, *make(shared)) for key, (title, make) in FIGURES.items()}
+        return _csv(wanted, *FIGURES[wanted][1]())
+    tables = {key: (title, *make()) for key, (title, make) in FIGURES.items()}
     now = timezone.now()
     stuck = metrics.longest_stuck(STUCK_ROWS, now)
     return render(
