@@ -35,6 +35,7 @@ from integrations import broker
 from integrations.models import SyncRun, WebhookEvent
 from integrations.toast.availability import AvailabilityError
 from integrations.toast.availability import read as read_availability_details
+from restaurants import connection_events
 
 from . import availability, lifecycle
 from .refresh import enqueue_refresh
@@ -124,7 +125,7 @@ def _apply(event_ids: Sequence[int], *, together: bool) -> int:
             _apply_one(event, refresh, effects)
         if effects:
             # The stage of each restaurant once, as it stands after the batch.
-            lifecycle.record_effects(effects)
+            connection_events.applied_many(effects)
         WebhookEvent.objects.bulk_update(events, MARKED)
     if refresh:
         enqueue_refresh(refresh, trigger=SyncRun.Trigger.WEBHOOK)
