@@ -220,7 +220,7 @@ def _apply(moves: list[Move], *, by: Any, at: datetime.datetime) -> None:
             )
             for done in moves
         )
-        milestones.refresh(Restaurant.objects.filter(pk__in={done.guid for done in moves}))
+        milestones.advance(((done.guid, done.to_stage) for done in moves), at)
         timeline.record_many([_entry(done, user, at) for done in moves])
 
 

@@ -76,3 +76,42 @@ def test_refresh_rebuilds_them_from_the_recorded_history():
     assert kept.reached_live_at == now - datetime.timedelta(days=10)
     assert kept.time_to_live == datetime.timedelta(days=20)
     assert Restaurant.objects.get(pk=untouched.pk).onboarding_started_at is None
+
+
+FIELDS = [milestones.STARTED, *milestones.FUNNEL.values(), "time_to_live"]
+
+
+def kept_milestones():
+    return list(Restaurant.objects.order_by("pk").values_list("pk", *FIELDS))
+
+
+def test_what_each_move_keeps_is_what_the_history_rebuilds():
+    """The moves keep the milestones as they go (`advance`); rebuilt from the recorded
+    history (`refresh`) they are the same."""
+    for n in range(3):
+        guid = str(uuid.uuid4())
+        partner_event(guid)
+        apply_restaurant_info(payload(guid, **{"onlineOrdering.enabled": n > 0}))
+        if n:
+            stages.move(Restaurant.objects.get(pk=guid), Stage.LIVE, by=None)
+            partner_event(guid, removed=True, seconds=1)
+            partner_event(guid, seconds=2)
+    kept = kept_milestones()
+    assert sum(1 for row in kept if row[-1] is not None) == 2  # two went live
+    milestones.refresh(Restaurant.objects.all())
+    assert kept_milestones() == kept
+
+
+def test_a_move_keeps_the_earliest_instant_whichever_arrives_first():
+    """Workers on several machines: a move stamped earlier than the one kept (a clock
+    behind) replaces it, a later one does not."""
+    guid = str(uuid.uuid4())
+    partner_event(guid)
+    now = timezone.now()
+    milestones.advance([(guid, Stage.LIVE)], now)
+    milestones.advance([(guid, Stage.LIVE)], now + datetime.timedelta(hours=1))
+    assert Restaurant.objects.get(pk=guid).reached_live_at == now
+    milestones.advance([(guid, Stage.LIVE)], now - datetime.timedelta(minutes=1))
+    kept = Restaurant.objects.get(pk=guid)
+    assert kept.reached_live_at == now - datetime.timedelta(minutes=1)
+    assert kept.time_to_live == kept.reached_live_at - kept.onboarding_started_at
