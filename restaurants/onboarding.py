@@ -10,7 +10,9 @@ questions staff and restaurants ask:
   stored on each (`Restaurant.onboarding_done`, the count, indexed with the
   list's orders; `onboarding_items`, the done items as bits of `ITEMS`), which
   the lists, their sorts and `filter_progress`, the CSV, the board, reminders
-  and the stages read. Every writer of an input calls it in its own
+  and the stages read; with them the connection's status the first item reads
+  (`Restaurant.connection_status`, the lists' status filter and the dashboard's
+  figures). Every writer of an input calls it in its own
   transaction: a stored payload (storage/rows.py), a partner event
   (connection_events.py), an availability change (integrations' sync).
   Computed for every row of a list instead, the "hours" item's subquery made a
@@ -48,10 +50,18 @@ from functools import cache, reduce
 from typing import Any
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from restaurants import payments
-from restaurants.models import WEEKDAYS, Connection, DaySchedule, Restaurant, Service
+from restaurants.models import (
+    WEEKDAYS,
+    Connection,
+    ConnectionStatus,
+    DaySchedule,
+    Restaurant,
+    Service,
+)
 
 PROGRESS_CHOICES = (
     ("complete", "Complete"),
@@ -238,23 +248,30 @@ def _checklist_rows() -> QuerySet[Restaurant, dict[str, Any]]:
     """Every restaurant's item flags and stored items, the expressions resolved once
     (never evaluated itself: each refresh filters a copy). Resolving them for each
     batch was a tenth of a payload batch's write on SQLite."""
-    return Restaurant.objects.values("guid", "onboarding_items", **_flags())
+    return Restaurant.objects.values(
+        "guid",
+        "onboarding_items",
+        "connection_status",
+        status_now=Coalesce("connection__status", Value(ConnectionStatus.PROSPECT)),
+        **_flags(),
+    )
 
 
 def refresh(guids: Iterable[Any]) -> dict[Any, frozenset[str]]:
-    """Evaluates the checklist of these restaurants (one query), stores it on those
-    whose stored items differ (an update per distinct new value, a few a batch) and
-    returns each one's done item keys. Call it in the writer's transaction."""
+    """Evaluates the checklist of these restaurants (one query), stores it, with the
+    connection's status it reads, on those whose stored values differ (an update per
+    distinct new pair, a few a batch) and returns each one's done item keys. Call it
+    in the writer's transaction."""
     rows = _checklist_rows().filter(pk__in=list(guids))
     done, changed = {}, defaultdict(list)
     for row in rows:
         keys = done[row["guid"]] = frozenset(item.key for item in ITEMS if _done(row, item))
-        bits = _bits_of_keys(keys)
-        if bits != row["onboarding_items"]:
-            changed[bits].append(row["guid"])
-    for bits, changed_guids in changed.items():
+        stored = (_bits_of_keys(keys), row["status_now"])
+        if stored != (row["onboarding_items"], row["connection_status"]):
+            changed[stored].append(row["guid"])
+    for (bits, status), changed_guids in changed.items():
         Restaurant.objects.filter(pk__in=changed_guids).update(
-            onboarding_items=bits, onboarding_done=bits.bit_count()
+            onboarding_items=bits, onboarding_done=bits.bit_count(), connection_status=status
         )
     return done
 

@@ -7,13 +7,17 @@ non-null values joined by spaces, folded). On PostgreSQL they are SQL functions
 over the `unaccent` extension, created by migration 0007 with a trigram index on
 each table's search text, so a search reads the index rather than every row. On
 SQLite the same names are Python functions registered on every connection.
+On PostgreSQL each table also stores its search text in a generated column
+(migration 0013), which its trigram index is built on and a search reads.
 """
 
 import unicodedata
 from typing import Any
 
+from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from restaurants.values import as_uuid
@@ -65,6 +69,8 @@ def connection_text() -> Func:
 
 def matching(text: str) -> Q:
     """Restaurants whose name, location, code, city, GUID or connection record holds `text`."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=_stored_matches(text))
     from restaurants.models import Connection, Restaurant
 
     folded = Func(Value(text), function="fold_text", output_field=TextField())
@@ -77,3 +83,23 @@ def matching(text: str) -> Q:
     if guid:
         query |= Q(pk=guid)
     return query
+
+
+def _stored_matches(text: str) -> RawSQL:
+    """The GUIDs matching `text` on PostgreSQL, from the stored search texts, as one
+    set: a union the list's query joins, where an OR of two subqueries made it probe
+    both for each of the 150,000 restaurants (100 ms of a common word's 350)."""
+    from restaurants.models import Connection, Restaurant
+
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    contains = "search_document LIKE '%%' || fold_text(%s) || '%%'"
+    sql = (
+        f"SELECT guid FROM {Restaurant._meta.db_table} WHERE {contains}"
+        f" UNION SELECT restaurant_id FROM {Connection._meta.db_table} WHERE {contains}"
+    )
+    params: list[Any] = [escaped, escaped]
+    guid = as_uuid(text)
+    if guid:
+        sql += " UNION SELECT %s::uuid"
+        params.append(str(guid))
+    return RawSQL(sql, params)

@@ -175,7 +175,8 @@ def measure(search):
         "list page 200": "/restaurants/?page=200",
         "search by name": f"/restaurants/?q={search}",
         "search one word, by city": f"/restaurants/?q={word}&sort=city",
-        "search one word, last page": f"/restaurants/?q={word}&page=9999",
+        "search one word, middle page": f"/restaurants/?q={word}&page=150",
+        "search one word, past the last page": f"/restaurants/?q={word}&page=9999",
         "search accents folded": "/restaurants/?q=creperie",
         "search code": "/restaurants/?q=LOC-0012",
         "search external ref": "/restaurants/?q=ext-12345",
@@ -203,7 +204,10 @@ def measure(search):
         "restaurant page": f"/restaurants/{guid}/",
         "admin restaurants": "/admin/restaurants/restaurant/",
         "admin restaurants last page": f"/admin/restaurants/restaurant/?p={total // 100}",
+        "admin restaurants middle page": f"/admin/restaurants/restaurant/?p={total // 200}",
+        "admin restaurants filtered": "/admin/restaurants/restaurant/?connection_status=prospect",
         "admin connections": "/admin/restaurants/connection/",
+        "admin connections last page": f"/admin/restaurants/connection/?p={total * 9 // 1000}",
     }
     figures = []
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
-from portal.admin.large_tables import LargeTableAdmin
+from portal.admin.large_tables import IndexedValuesFilter, LargeTableAdmin
 from portal.admin.readonly import ReadOnlyAdmin, SyncedAdmin, SyncedPermissions
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
 
@@ -73,6 +73,7 @@ RESTAURANT_FIELDSETS = [
         "Onboarding",
         {
             "fields": [
+                "connection_status",
                 ("stage", "stage_since"),
                 "stage_reason",
                 "onboarding_started_at",
@@ -190,13 +191,15 @@ class RestaurantAdmin(LargeTableAdmin):
         "has_error",
     ]
     list_filter = [
-        "connection__status",
-        "time_zone",
+        "connection_status",
+        ("time_zone", IndexedValuesFilter),
         "delivery_enabled",
         "online_ordering_enabled",
         "availability",
         "archived",
-        "state_code",
+        ("state_code", IndexedValuesFilter),
+        # Not a date hierarchy: its list of days read every restaurant's fetch time.
+        ("last_fetched_at", admin.DateFieldListFilter),
     ]
     search_fields = [
         "guid",
@@ -210,7 +213,6 @@ class RestaurantAdmin(LargeTableAdmin):
     list_select_related = ["connection"]
     inlines = [ConnectionInline, DayScheduleInline]
     actions = ["refresh"]
-    date_hierarchy = "last_fetched_at"
     fieldsets = RESTAURANT_FIELDSETS
 
     def get_readonly_fields(self, request, obj=None):
@@ -226,11 +228,6 @@ class RestaurantAdmin(LargeTableAdmin):
     @admin.display(description="Staff page")
     def staff_page(self, restaurant):
         return format_html('<a href="{}">Open</a>', restaurant.get_absolute_url())
-
-    @admin.display(description="Connection", ordering="connection__status")
-    def connection_status(self, restaurant):
-        connection = restaurant.connection_or_none
-        return connection.get_status_display() if connection else "Prospect"
 
     @admin.display(boolean=True, description="Error")
     def has_error(self, restaurant):
@@ -283,6 +280,7 @@ class ConnectionAdmin(SyncedAdmin):
         "removed_at",
     ]
     list_filter = ["status", "deleted"]
+    ordering = ["restaurant_name", "restaurant_id"]  # the index connection_order
     search_fields = [
         "restaurant__guid",
         "restaurant_name",

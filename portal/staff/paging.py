@@ -11,15 +11,19 @@ full, by their keys: three queries a page (count, keys, rows), whatever the page
 A search is costly to evaluate (each candidate of the trigram index is
 rechecked), so with `count_in_pass` the keys query counts the matches itself
 (`COUNT(*) OVER ()`) and the search runs once, not once for the count and again
-for the page: two queries. Without a search that pass costs more than a count
-(it materialises every key), so it is not the default.
+for the page: two queries, whatever the page asked for. A number past the end
+(a stale link, a hand-edited URL) gets the last page from that same pass: its
+rows are those numbered past the last full page of the count. Without a search
+that pass costs more than a count (it materialises every key), so it is not the
+default.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Value, Window
+from django.db.models.functions import Least, RowNumber
 
 
 class NarrowPaginator(Paginator):
@@ -44,8 +48,7 @@ class NarrowPaginator(Paginator):
 
     def page(self, number: Any) -> Page:
         if self.count_in_pass:
-            number = _positive(number)
-            keys = self._keys_counting(number)
+            keys, number = self._keys_counting(_positive(number))
         else:
             number = self.validate_number(number)
             keys = self._keys(number)
@@ -60,15 +63,20 @@ class NarrowPaginator(Paginator):
         backwards = self.object_list.reverse().values_list("pk", flat=True)
         return list(backwards[self.count - top : self.count - bottom])[::-1]
 
-    def _keys_counting(self, number: int) -> list[Any]:
-        bottom = (number - 1) * self.per_page
-        counted = self.object_list.annotate(matches=Window(Count("pk")))
-        found = list(counted.values_list("pk", "matches")[bottom : bottom + self.per_page])
-        if found:
-            self.__dict__["count"] = found[0][1]  # Paginator.count is a cached_property
-        elif number > 1:
-            self.validate_number(number)  # past the end: EmptyPage, get_page shows the last
-        return [key for key, _ in found]
+    def _keys_counting(self, number: int) -> tuple[list[Any], int]:
+        """The keys of page `number`, or of the last page if it is past the end, and
+        the number of the page they are."""
+        per_page = self.per_page
+        last_page_starts_after = (F("matches") - 1) / per_page * per_page  # integer division
+        counted = self.object_list.annotate(
+            matches=Window(Count("pk")),
+            position=Window(RowNumber(), order_by=self.object_list.query.order_by),
+        ).filter(position__gt=Least(Value((number - 1) * per_page), last_page_starts_after))
+        rows = counted.order_by("position").values_list("pk", "matches", "position")
+        found = list(rows[:per_page])
+        # Paginator.count is a cached_property: set from the pass, not counted again.
+        self.__dict__["count"] = found[0][1] if found else 0
+        return [key for key, _, _ in found], (found[0][2] - 1) // per_page + 1 if found else 1
 
 
 def _positive(number: Any) -> int:

@@ -20,6 +20,8 @@ and at its sizes needs none of them.
 
 from django.db import migrations
 
+from restaurants.postgresql_sql import run_on_postgresql
+
 FUNCTIONS = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -59,26 +61,7 @@ DROP FUNCTION IF EXISTS {schema}.fold_text(text);
 """ + "".join(f"DROP INDEX IF EXISTS restaurant_order_{name};\n" for name in ORDER_INDEXES)
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT current_schema()")
-            schema = cursor.fetchone()[0]
-            # Where the extensions live: an existing one may be in another schema.
-            cursor.execute(
-                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n"
-                " ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'"
-            )
-            found = cursor.fetchone()
-            extensions = found[0] if found else schema
-            cursor.execute(sql.format(schema=schema, extensions=extensions))
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("restaurants", "0007_availability")]
 
-    operations = [migrations.RunPython(_run(FUNCTIONS), _run(DROP))]
+    operations = [migrations.RunPython(run_on_postgresql(FUNCTIONS), run_on_postgresql(DROP))]

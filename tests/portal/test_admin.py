@@ -12,7 +12,7 @@ from integrations.models import SyncRun
 from portal.admin.restaurants import RESTAURANT_FIELDSETS
 from restaurants.ingest import apply_restaurant_info
 from restaurants.models import Connection, Restaurant
-from tests.stored import make_restaurant
+from tests.stored import make_restaurant, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_change_form_query_count_does_not_grow_with_services(staff_client, full)
 
 def test_refresh_action_leaves_removed_restaurants_out(staff_client, full):
     removed = make_restaurant(name="Gone")
-    Connection.objects.filter(pk=removed["guid"]).update(status=Connection.Status.REMOVED)
+    set_status(removed["guid"], Connection.Status.REMOVED)
     response = staff_client.post(
         "/admin/restaurants/restaurant/",
         {"action": "refresh", "_selected_action": [full["guid"], removed["guid"]]},

@@ -1,7 +1,9 @@
 """The onboarding checklist stored on each restaurant (what the list sorts and filters
 on, the board, reminders and stages read) equals the checklist computed from its
 data after every kind of write of its inputs: a stored payload, a partner event,
-an availability event, each through the path the platform's data takes."""
+an availability event, each through the path the platform's data takes. So does
+the connection status stored with it (the list's status filter, the dashboard's
+figures)."""
 
 import datetime
 import uuid
@@ -39,6 +41,8 @@ def _stored_and_computed():
     computed = frozenset(entry.key for entry in onboarding.checklist(restaurant) if entry.done)
     stored = onboarding.stored_items([RESTAURANT])[RESTAURANT]
     assert restaurant.onboarding_done == len(stored)
+    connection = restaurant.connection_or_none
+    assert restaurant.connection_status == (connection.status if connection else "prospect")
     return stored, computed
 
 

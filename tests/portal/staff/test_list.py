@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from restaurants.models import Connection, Restaurant
-from tests.stored import make_restaurant
+from tests.stored import make_restaurant, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _names(response):
 def mix(full):
     make_restaurant(name="Zebra Grill", timeZone="America/Chicago")
     removed = make_restaurant(name="Gone Diner")
-    Connection.objects.filter(pk=removed["guid"]).update(status=Connection.Status.REMOVED)
+    set_status(removed["guid"], Connection.Status.REMOVED)
     Restaurant.objects.create(guid=uuid.uuid4(), name="Prospect Pizza")
     stale = make_restaurant(name="Old Data Cafe")
     Restaurant.objects.filter(pk=stale["guid"]).update(

@@ -8,6 +8,8 @@ import io
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from restaurants.models import Connection, Restaurant
 from tests.stored import make_restaurant
@@ -151,7 +153,12 @@ def test_a_searched_list_pages_and_counts_in_one_pass(staff_client, full):
     second = staff_client.get("/restaurants/?q=noodle&page=2")
     assert _names(second) == [f"Noodle {n:03d}" for n in range(50, 75)]
     for past_the_end in ("3", "999"):
-        last = staff_client.get(f"/restaurants/?q=noodle&page={past_the_end}")
+        with CaptureQueriesContext(connection) as past:
+            last = staff_client.get(f"/restaurants/?q=noodle&page={past_the_end}")
         assert _names(last) == _names(second)
+        assert last.context["page"].number == 2
+        with CaptureQueriesContext(connection) as inside:
+            staff_client.get("/restaurants/?q=noodle&page=2")
+        assert len(past) == len(inside)  # the last page comes from the same one pass
     assert _names(staff_client.get("/restaurants/?q=noodle&page=x"))[0] == "Noodle 000"
     assert "0 found" in staff_client.get("/restaurants/?q=nothing-like-it").content.decode()
