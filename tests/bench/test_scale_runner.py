@@ -1,6 +1,8 @@
 """make bench-scale: skipped saying why without PostgreSQL or Redis, one line a figure
 with its verdict, and every scenario module of bench/scale found."""
 
+import importlib
+import inspect
 import socket
 import subprocess
 import sys
@@ -48,3 +50,11 @@ def test_every_module_with_a_run_is_a_scenario():
     names = scale._scenario_modules()
     assert {"discovery", "simulator"} <= set(names)
     assert "runner" not in names and not any(name.startswith("_") for name in names)
+
+
+def test_every_scenario_takes_what_the_runner_passes():
+    """The runner calls run(report, size): a scenario with another signature would stop
+    `make bench-scale` at its turn (staff_pages' run once took only a report)."""
+    for name in scale._scenario_modules():
+        run = importlib.import_module(f"bench.scale.{name}").run
+        inspect.signature(run).bind(print, 10_000)  # TypeError if it takes other arguments
