@@ -33,7 +33,9 @@ and is reported STALE with the reason, on the webhook event staff see.
 
 import datetime
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -42,6 +44,7 @@ from django.utils import timezone
 from integrations.models import WebhookEvent
 from restaurants import connection_events, strict_json
 from restaurants.bulk_insert import insert_missing
+from restaurants.bulk_update import save_fields
 from restaurants.models import Connection, Restaurant
 from restaurants.values import as_instant, as_uuid
 
@@ -60,7 +63,7 @@ LIST_LAG = datetime.timedelta(minutes=5)
 # Records applied in one transaction (apply_listed_many): one at a time a first
 # discovery made about 100 connections a second on PostgreSQL.
 BATCH = 500
-# What a record's application may change on a connection (bulk_update's fields).
+# What a record's application may change on a connection (those a batch saves).
 SAVED_FIELDS = [
     "status",
     "management_group_guid",
@@ -171,7 +174,7 @@ def _apply_batch(parsed, moment):
             contact = fields["created_by_email"]
         else:
             change, changed = _decide(connection, dict(fields), moment, removed=False)
-            connection.updated_at = now  # auto_now, which bulk_update does not set
+            connection.updated_at = now  # auto_now, which a save of named fields does not set
             contact = connection.created_by_email
             if change.kind == UNCHANGED:
                 stamped.append(guid)
@@ -181,12 +184,79 @@ def _apply_batch(parsed, moment):
             events.append((guid, change, changed, contact))
         changes.append(change)
     Connection.objects.bulk_create(created)
-    Connection.objects.bulk_update(updated, SAVED_FIELDS)
+    save_fields(Connection, updated, SAVED_FIELDS)
     Connection.objects.filter(restaurant_id__in=stamped).update(**_stamp(moment), updated_at=now)
     connection_events.applied_many([_event(*event) for event in events])
     for guid, change, _, _ in events:
         logger.info("Connection %s %s", guid, change.kind)
     return changes
+
+
+def apply_events_many(
+    events: Sequence[tuple[Any, Moment, bool]], effects: list
+) -> list[Change | RecordError]:
+    """apply_partner_record for each (record, moment, removed) of `events` (webhook
+    events, in arrival order), together in a few statements: one at a time a drain
+    spent 4.1 ms of CPU an event on PostgreSQL, most of it building the same five
+    statements. Returns per event its Change, or the RecordError of a record out of
+    format (which applies nothing). What the changes leave behind is added to
+    `effects`, as apply_partner_record adds it."""
+    parsed: list[dict | RecordError] = []
+    for record, _, _ in events:
+        try:
+            parsed.append(_fields(record))
+        except RecordError as exc:
+            parsed.append(exc)
+    applied: list = []
+    try:
+        with transaction.atomic():
+            results = _apply_events(parsed, events, applied)
+    except IntegrityError:
+        # Another worker created one of them meanwhile: each on its own, which orders it.
+        return [_one_event(*event, effects) for event in events]
+    effects += applied
+    return results
+
+
+def _apply_events(parsed, events, effects) -> list[Change | RecordError]:
+    guids = {fields["restaurant_id"] for fields in parsed if isinstance(fields, dict)}
+    known = set(Restaurant.objects.filter(pk__in=guids).values_list("pk", flat=True))
+    insert_missing(Restaurant, [{"guid": guid} for guid in guids if guid not in known])
+    locked = Connection.objects.select_for_update().filter(restaurant_id__in=guids)
+    held = {c.restaurant_id: c for c in locked.order_by("restaurant_id")}
+    created, saved, results = {}, set(), []
+    for fields, (_, moment, removed) in zip(parsed, events, strict=True):
+        if isinstance(fields, RecordError):
+            results.append(fields)
+            continue
+        guid = fields.pop("restaurant_id")
+        connection = held.get(guid)
+        if connection is None:
+            # Later events of the batch find it in `held`, as they would find it saved.
+            held[guid] = created[guid] = _new(guid, fields, moment, removed)
+            change = Change(str(guid), REMOVED if removed else ADDED)
+            _applied(guid, change, [], fields["created_by_email"], effects)
+        else:
+            change, changed = _decide(connection, fields, moment, removed)
+            if change.kind != STALE:
+                saved.add(guid)
+            if change.changed:
+                _applied(guid, change, changed, connection.created_by_email, effects)
+        results.append(change)
+    now = timezone.now()
+    updated = [held[guid] for guid in sorted(saved) if guid not in created]
+    for connection in updated:
+        connection.updated_at = now  # auto_now, which a save of named fields does not set
+    Connection.objects.bulk_create(created.values())
+    save_fields(Connection, updated, SAVED_FIELDS)
+    return results
+
+
+def _one_event(record, moment, removed, effects) -> Change | RecordError:
+    try:
+        return apply_partner_record(record, moment=moment, removed=removed, effects=effects)
+    except RecordError as exc:
+        return exc
 
 
 def remove_unlisted(seen, started: datetime.datetime) -> list[Change]:

@@ -14,16 +14,21 @@ finds the lock held leaves: its holder looks again once it lets go. The
 or an unreachable cache left behind.
 
 Per event, the rules are those of one event at a time (sync/lifecycle.py and
-sync/availability.py), each event in a savepoint of its own, so one that
-fails (a RecordError, or anything else) is recorded as failed with its error
-and the others are applied. The marks are written together at the end of the
+sync/availability.py). Consecutive partner events are applied together
+(lifecycle.apply_events_many: a few statements for the run, a record out of
+format failing alone); should that fail, or what they leave behind, the batch
+is applied again one event at a time, each in a savepoint of its own, so one
+that fails (a RecordError, or anything else) is recorded as failed with its
+error and the others are applied. The marks are written together at the end of the
 batch, in its transaction: a re-delivery's count (the receiver's update of
 the same row) waits for that statement only, not for the whole batch.
 """
 
+import itertools
 import logging
 import secrets
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -56,7 +61,6 @@ LOCK_KEY = "webhook-drain-running"
 LOCK_SECONDS = 60
 DRAIN_SECONDS = 120
 FINISHED = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE)
-MARKED = ["status", "error", "outcome", "processed_at"]
 
 
 def request_drain() -> None:
@@ -121,15 +125,52 @@ def _apply(event_ids: Sequence[int], *, together: bool) -> int:
             .exclude(status__in=FINISHED)
             .order_by("pk")
         )
-        for event in events:
-            _apply_one(event, refresh, effects)
+        if effects is None:
+            for event in events:
+                _apply_one(event, refresh, None)
+        else:
+            _apply_together(events, refresh, effects)
         if effects:
             # The stage of each restaurant once, as it stands after the batch.
             connection_events.applied_many(effects)
-        WebhookEvent.objects.bulk_update(events, MARKED)
+        _write_marks(events)
     if refresh:
         enqueue_refresh(refresh, trigger=SyncRun.Trigger.WEBHOOK)
     return len(events)
+
+
+def _apply_together(events: list[WebhookEvent], refresh: list[str], effects: list) -> None:
+    """Each run of consecutive partner events in a few statements
+    (lifecycle.apply_events_many), the other events one at a time: all in arrival order."""
+    for partner, run in itertools.groupby(events, key=_is_partner_event):
+        if not partner:
+            for event in run:
+                _apply_one(event, refresh, effects)
+            continue
+        records, applied = [], []
+        for event in run:
+            try:
+                records.append((event.payload["details"], *_partner_moment(event)))
+            except (KeyError, TypeError) as exc:  # stored before the receiver checked
+                _failed(event, exc)
+                continue
+            applied.append(event)
+        for event, result in zip(
+            applied, lifecycle.apply_events_many(records, effects), strict=True
+        ):
+            if isinstance(result, lifecycle.RecordError):
+                _failed(event, result)
+            elif guid := _marked(event, result):
+                refresh.append(guid)
+
+
+def _is_partner_event(event: WebhookEvent) -> bool:
+    return event.event_category != AVAILABILITY_CATEGORY and event.event_type in EVENT_TYPES
+
+
+def _partner_moment(event: WebhookEvent) -> tuple[lifecycle.Moment, bool]:
+    """Where the partner event stands in their order, and whether it is a removal."""
+    return lifecycle.webhook_moment(event), event.event_type == "partner_removed"
 
 
 def _apply_one(event: WebhookEvent, refresh: list[str], effects: list | None) -> None:
@@ -140,12 +181,16 @@ def _apply_one(event: WebhookEvent, refresh: list[str], effects: list | None) ->
     except Exception as exc:
         if connection.needs_rollback:  # the transaction itself is lost: the batch waits
             raise
-        if not isinstance(exc, (lifecycle.RecordError, AvailabilityError)):
-            logger.exception("Webhook event #%s failed", event.pk)
-        _mark(event, WebhookEvent.Status.FAILED, error=_error(event, exc))
+        _failed(event, exc)
         return
     if guid:
         refresh.append(guid)
+
+
+def _failed(event: WebhookEvent, exc: Exception) -> None:
+    if not isinstance(exc, (lifecycle.RecordError, AvailabilityError)):
+        logger.exception("Webhook event #%s failed", event.pk, exc_info=exc)
+    _mark(event, WebhookEvent.Status.FAILED, error=_error(event, exc))
 
 
 def _applied(event: WebhookEvent, effects: list | None) -> str:
@@ -168,12 +213,15 @@ def _applied(event: WebhookEvent, effects: list | None) -> str:
         unknown = f"Not applied: unknown event type {event.event_type!r}"
         _mark(event, WebhookEvent.Status.FAILED, error=unknown)
         return ""
+    moment, removed = _partner_moment(event)
     change = lifecycle.apply_partner_record(
-        event.payload["details"],
-        moment=lifecycle.webhook_moment(event),
-        removed=event.event_type == "partner_removed",
-        effects=effects,
+        event.payload["details"], moment=moment, removed=removed, effects=effects
     )
+    return _marked(event, change)
+
+
+def _marked(event: WebhookEvent, change: lifecycle.Change) -> str:
+    """Marks `event` with what its `change` did; the restaurant to refresh, if it needs one."""
     if change.kind == lifecycle.STALE:
         _mark(event, WebhookEvent.Status.STALE, outcome=change.reason)
     else:
@@ -191,4 +239,16 @@ def _error(event: WebhookEvent, exc: Exception) -> str:
 
 def _mark(event: WebhookEvent, status: str, *, error: str = "", outcome: str = "") -> None:
     event.status, event.error, event.outcome = status, error, outcome
-    event.processed_at = timezone.now()
+
+
+def _write_marks(events: list[WebhookEvent]) -> None:
+    """A statement per distinct mark, most of a batch sharing one ("Connection
+    updated."): bulk_update's CASE per row and field cost 13% of a drain's time."""
+    marks: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for event in events:
+        marks[event.status, event.error, event.outcome].append(event.pk)
+    now = timezone.now()
+    for (status, error, outcome), ids in marks.items():
+        WebhookEvent.objects.filter(pk__in=ids).update(
+            status=status, error=error, outcome=outcome, processed_at=now
+        )

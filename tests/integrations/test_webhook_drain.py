@@ -150,7 +150,7 @@ def test_a_redelivery_during_processing_is_counted_and_not_applied_again(live_se
         answers.append(requests.post(url, data=body, headers=again, timeout=60))
 
     sender = threading.Thread(target=redeliver)
-    applying = lifecycle.apply_partner_record
+    applying = lifecycle.apply_events_many
 
     def apply_with_a_redelivery_meanwhile(*args, **kwargs):
         sender.start()
@@ -160,7 +160,7 @@ def test_a_redelivery_during_processing_is_counted_and_not_applied_again(live_se
             assert answers and answers[0].json()["message"] == "duplicate"
         return applying(*args, **kwargs)
 
-    monkeypatch.setattr(lifecycle, "apply_partner_record", apply_with_a_redelivery_meanwhile)
+    monkeypatch.setattr(lifecycle, "apply_events_many", apply_with_a_redelivery_meanwhile)
     assert webhook_events.drain() == 1
     sender.join(timeout=60)  # SQLite: it waited for the batch's write lock
 
