@@ -117,7 +117,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.RedisCache",  # Django's, one client kept
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }
