@@ -91,7 +91,7 @@ def _stored_matches(text: str) -> RawSQL:
     both for each of the 150,000 restaurants (100 ms of a common word's 350)."""
     from restaurants.models import Connection, Restaurant
 
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = connection.ops.prep_for_like_query(text)
     contains = "search_document LIKE '%%' || fold_text(%s) || '%%'"
     sql = (
         f"SELECT guid FROM {Restaurant._meta.db_table} WHERE {contains}"

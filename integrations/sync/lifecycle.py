@@ -156,13 +156,7 @@ def apply_listed_many(records, started: datetime.datetime) -> tuple[list[Change]
 
 
 def _apply_batch(parsed, moment):
-    guids = list(parsed)
-    # Most are known after the first discovery: inserting them all again took the
-    # most of a full read's time.
-    known = set(Restaurant.objects.filter(pk__in=guids).values_list("pk", flat=True))
-    insert_missing(Restaurant, [{"guid": guid} for guid in guids if guid not in known])
-    locked = Connection.objects.select_for_update().filter(restaurant_id__in=guids)
-    held = {c.restaurant_id: c for c in locked.order_by("restaurant_id")}
+    held = _held_connections(list(parsed))
     now = timezone.now()
     created, updated, stamped, changes = [], [], [], []
     events = []  # (guid, change, the fields it changed, the contact's email)
@@ -219,11 +213,9 @@ def apply_events_many(
 
 
 def _apply_events(parsed, events, effects) -> list[Change | RecordError]:
-    guids = {fields["restaurant_id"] for fields in parsed if isinstance(fields, dict)}
-    known = set(Restaurant.objects.filter(pk__in=guids).values_list("pk", flat=True))
-    insert_missing(Restaurant, [{"guid": guid} for guid in guids if guid not in known])
-    locked = Connection.objects.select_for_update().filter(restaurant_id__in=guids)
-    held = {c.restaurant_id: c for c in locked.order_by("restaurant_id")}
+    held = _held_connections(
+        list({fields["restaurant_id"] for fields in parsed if isinstance(fields, dict)})
+    )
     created, saved, results = {}, set(), []
     for fields, (_, moment, removed) in zip(parsed, events, strict=True):
         if isinstance(fields, RecordError):
@@ -257,6 +249,16 @@ def _one_event(record, moment, removed, effects) -> Change | RecordError:
         return apply_partner_record(record, moment=moment, removed=removed, effects=effects)
     except RecordError as exc:
         return exc
+
+
+def _held_connections(guids: list[Any]) -> dict[Any, Connection]:
+    """The connections of `guids`, locked in key order, with a restaurant made for each
+    GUID that has none. Most are known after the first discovery: inserting them all
+    again took the most of a full read's time."""
+    known = set(Restaurant.objects.filter(pk__in=guids).values_list("pk", flat=True))
+    insert_missing(Restaurant, [{"guid": guid} for guid in guids if guid not in known])
+    locked = Connection.objects.select_for_update().filter(restaurant_id__in=guids)
+    return {c.restaurant_id: c for c in locked.order_by("restaurant_id")}
 
 
 def remove_unlisted(seen, started: datetime.datetime) -> list[Change]:

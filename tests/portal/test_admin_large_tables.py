@@ -39,6 +39,8 @@ def test_the_state_and_zone_filters_list_each_value_once(admin_client, full):
     page = admin_client.get("/admin/restaurants/restaurant/").content.decode()
     assert page.count("?state_code=NY") == 1 and page.count("?state_code=CA") == 1
     assert "?state_code__isnull=True" in page  # the prospects have no state
+    assert page.count("?time_zone=") == 1  # the fixture's zone; the others have none
+    assert "?time_zone__isnull=True" in page
     assert "?last_fetched_at__gte=" in page  # fetch dates as a filter, not a hierarchy
     ny = admin_client.get("/admin/restaurants/restaurant/?state_code=NY").context["cl"]
     assert [r.state_code for r in ny.result_list] == ["NY", "NY"]

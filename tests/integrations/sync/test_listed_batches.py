@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from integrations.models import PollState
 from integrations.sync import lifecycle, polling
-from restaurants.models import Connection
+from restaurants.models import Connection, Restaurant
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,12 @@ def test_a_batch_applies_each_record_as_one_at_a_time_would():
     assert problems == ["restaurantGuid: 'not a guid' is not a GUID"]
     assert _rows() == single_rows
     assert Connection.objects.get(pk=guid(5)).restaurant_name == "Newer"
+    # The status the list filters on follows the records (4 was removed, connected again).
+    stored = {
+        str(pk): status for pk, status in Restaurant.objects.values_list("pk", "connection_status")
+    }
+    assert stored == {str(c.restaurant_id): c.status for c in Connection.objects.all()}
+    assert stored[guid(4)] == Connection.Status.CONNECTED
 
 
 class PartnersAnswer:
