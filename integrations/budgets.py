@@ -27,10 +27,11 @@ LATE_SECONDS = 0.5  # longer than a request can take to reach the platform
 # slice (it read the clock first): that take counts in the stored, later slice
 # and in what it carries, so the budget never goes back to an earlier slice
 # (which would forget what the later one had sent).
-TAKE_SQL = f"""
+_NEW_ROW = "%(bucket)s, %(second)s, 1, %(late)s, %(window)s, 1, 0"
+_INSERT = f"""
 INSERT INTO {RateBudget._meta.db_table} AS b
     (bucket, second, second_count, carry, "window", window_count, paused_until)
-VALUES (%(bucket)s, %(second)s, 1, %(late)s, %(window)s, 1, 0)
+{{row}}
 ON CONFLICT (bucket) DO UPDATE SET
     second_count = CASE WHEN b.second >= %(second)s THEN b.second_count + 1
                         WHEN b.second = %(previous)s THEN b.carry + 1 ELSE 1 END,
@@ -45,6 +46,18 @@ WHERE b.paused_until <= %(now)s
        OR b.second < %(previous)s)
   AND (b."window" < %(window)s OR b.window_count < %(per_window)s)
 """
+TAKE_SQL = _INSERT.format(row=f"VALUES ({_NEW_ROW})")
+# PostgreSQL, outside a transaction: the same statement, committed without waiting
+# for its WAL to reach the disk. A take is its own transaction, one a request, and
+# those flushes were what a sync waited on most (in 10,000 restaurants' refresh, 422
+# of 725 samples of the database's active statements); a crash can forget the last
+# fraction of a second of takes, which at worst lets a few requests more through in
+# that second (the client pauses on a 429 as it would anyway). set_config(..., true)
+# lasts for the statement's own transaction only.
+TAKE_SQL_ASYNCHRONOUS_COMMIT = _INSERT.format(
+    row=f"SELECT {_NEW_ROW}"
+    " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+)
 
 
 class DatabaseBudgets:
@@ -87,9 +100,11 @@ class DatabaseBudgets:
         late = int(now - second >= 1 - LATE_SECONDS)
         # Hand-written SQL: this runs before every request, and building the
         # same statement through the ORM cost more than the request itself.
-        with connections[router.db_for_write(RateBudget)].cursor() as cursor:
+        database = connections[router.db_for_write(RateBudget)]
+        asynchronous = database.vendor == "postgresql" and not database.in_atomic_block
+        with database.cursor() as cursor:
             cursor.execute(
-                TAKE_SQL,
+                TAKE_SQL_ASYNCHRONOUS_COMMIT if asynchronous else TAKE_SQL,
                 {
                     "bucket": bucket,
                     "now": now,

@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connections
+from django.db import connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +122,22 @@ def test_on_sqlite_budgets_are_taken_from_a_database_of_their_own(toast, sim):
     assert RateBudget.objects.using("budgets").filter(bucket=f"restaurant:{guid}").exists()
     main_tables = connections["default"].introspection.table_names()
     assert RateBudget._meta.db_table not in main_tables
+
+
+def _synchronous_commit():
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="PostgreSQL's commit setting"
+)
+def test_a_take_commits_without_waiting_for_the_disk_and_only_itself():
+    budgets, limits = DatabaseBudgets(), Limits(20, 25, 900)
+    assert budgets.take("restaurant:a", 900_000.0, limits) == 0  # a transaction of its own
+    assert _synchronous_commit() == "on"  # the connection's next transactions are durable
+    with transaction.atomic():  # a caller's transaction (a webhook's event) stays durable
+        assert budgets.take("restaurant:a", 900_000.0, limits) == 0
+        assert _synchronous_commit() == "on"
+    assert RateBudget.objects.get(bucket="restaurant:a").second_count == 2
