@@ -3,18 +3,20 @@ refuses dates that cannot exist.
 
 Django turns `?<field>__year=9999` into a range ending a year later, past the
 last date Python has, and fails with a 500; a year of twenty digits overflows.
-Such a link is a bad request: every change list with a `date_hierarchy`, the
-portal's and the installed apps' (django-axes' lockouts), answers it with 400.
+Such a link is a bad request: every change list with a `date_hierarchy` (the
+installed apps': django-axes' lockouts) answers it with 400, and so do the
+portal's, whose date filter reads the same links (portal/admin/date_filter.py).
 """
 
-from datetime import MAXYEAR, datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import BadRequest
-from django.http import QueryDict
+from django.utils import timezone
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -43,22 +45,28 @@ class PortalAdminConfig(AdminConfig):
 def _refusing_impossible_dates(view, field):
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if not drill_down_exists(request.GET, field):
-            raise BadRequest("The date drill-down asks for a date that does not exist.")
+        drill_down_range(request.GET, field)  # BadRequest for a date that does not exist
         return view(request, *args, **kwargs)
 
     return checked
 
 
-def drill_down_exists(params: QueryDict, field: str) -> bool:
-    """Whether the year, month and day asked for, and the range after them, are real dates."""
+def drill_down_range(params: Mapping[str, str], field: str) -> tuple[datetime, datetime] | None:
+    """The instants [start, end) of the year, month or day a drill-down link asks for
+    (`<field>__year`, `__month`, `__day`), None without a year. BadRequest if the date, or
+    the range after it, does not exist."""
     year = params.get(f"{field}__year")
     if year is None:
-        return True
+        return None
+    month, day = params.get(f"{field}__month"), params.get(f"{field}__day")
     try:
-        month = params.get(f"{field}__month", "1")
-        day = params.get(f"{field}__day", "1")
-        datetime(int(year), int(month), int(day))
-    except (ValueError, OverflowError):
-        return False
-    return int(year) < MAXYEAR  # the drill-down's range ends up to a year later
+        start = datetime(int(year), int(month or 1), int(day or 1))
+        if day:
+            end = start + timedelta(days=1)
+        elif month:
+            end = (start + timedelta(days=32)).replace(day=1)
+        else:
+            end = start.replace(year=start.year + 1)
+        return timezone.make_aware(start), timezone.make_aware(end)
+    except (ValueError, OverflowError) as exc:
+        raise BadRequest("The date drill-down asks for a date that does not exist.") from exc

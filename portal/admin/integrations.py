@@ -22,6 +22,7 @@ from integrations.models import (
     TokenLogin,
     WebhookEvent,
 )
+from portal.admin.date_filter import DateFilter
 from portal.admin.readonly import ReadOnlyAdmin
 
 
@@ -36,9 +37,8 @@ class WebhookEventAdmin(ReadOnlyAdmin):
         "deliveries",
         "attempt_number",
     ]
-    list_filter = ["event_type", "status"]
+    list_filter = ["event_type", "status", ("received_at", DateFilter)]
     search_fields = ["guid", "restaurant_guid"]
-    date_hierarchy = "received_at"
 
 
 @admin.register(ApiFailure)
@@ -54,9 +54,8 @@ class ApiFailureAdmin(ReadOnlyAdmin):
         "attempt",
         "will_retry",
     ]
-    list_filter = ["kind", "status_code", "endpoint", "will_retry"]
+    list_filter = ["kind", "status_code", "endpoint", "will_retry", ("occurred_at", DateFilter)]
     search_fields = ["restaurant_guid", "request_id", "message", "path"]
-    date_hierarchy = "occurred_at"
 
 
 @admin.register(RequestHalt)
@@ -149,8 +148,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
         "source",
         "losses",
     ]
-    list_filter = ["kind", "trigger", "status", "source"]
-    date_hierarchy = "started_at"
+    list_filter = ["kind", "trigger", "status", "source", ("started_at", DateFilter)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_losses()
@@ -189,5 +187,4 @@ class RateBudgetAdmin(ReadOnlyAdmin):
 @admin.register(TokenLogin)
 class TokenLoginAdmin(ReadOnlyAdmin):
     list_display = ["at", "reason", "by", "lifetime_seconds"]
-    list_filter = ["reason"]
-    date_hierarchy = "at"
+    list_filter = ["reason", ("at", DateFilter)]

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from integrations.models import SyncRun
 from integrations.sync import enqueue_refresh
+from portal.admin.date_filter import DateFilter
 from portal.admin.large_tables import IndexedValuesFilter, LargeTableAdmin
 from portal.admin.readonly import ReadOnlyAdmin, SyncedAdmin, SyncedPermissions
 from restaurants.models import Connection, DaySchedule, Restaurant, Service, Snapshot, StatusLink
@@ -198,8 +199,7 @@ class RestaurantAdmin(LargeTableAdmin):
         "availability",
         "archived",
         ("state_code", IndexedValuesFilter),
-        # Not a date hierarchy: its list of days read every restaurant's fetch time.
-        ("last_fetched_at", admin.DateFieldListFilter),
+        ("last_fetched_at", DateFilter),
     ]
     search_fields = [
         "guid",
@@ -257,10 +257,9 @@ class ServiceAdmin(SyncedAdmin):
 @admin.register(Snapshot)
 class SnapshotAdmin(SyncedAdmin):
     list_display = ["restaurant", "fetched_at", "source", "short_hash"]
-    list_filter = ["source"]
+    list_filter = ["source", ("fetched_at", DateFilter)]
     search_fields = ["restaurant__guid", "restaurant__name", "sha256"]
     list_select_related = ["restaurant"]
-    date_hierarchy = "fetched_at"
 
     @admin.display(description="sha256")
     def short_hash(self, snapshot):
