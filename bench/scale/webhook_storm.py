@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.scale import Report, open_loop
+from bench.scale._settle import settle
 from integrations.models import WebhookEvent
 from integrations.signing import sign
 from portal.management.commands.run_portal import _gunicorn
@@ -48,6 +49,7 @@ def run(report: Report, size: int) -> None:
     if connection.vendor != "postgresql" or not settings.REDIS_URL:
         print("   skipped: the storm is measured on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)")
         return
+    settle()  # not the earlier scenario's leftovers: its processes, its dirty pages
     guids = _known_restaurants(min(size, RESTAURANTS))
     deliveries = _schedule(guids)
     distinct = len({body for body, _ in deliveries})

@@ -59,8 +59,8 @@ def availability_event(restaurant_guid, status="OFFLINE", *, at=None, **details)
     }
 
 
-def post_event(client, event, *, secret=None, body=None, signature=None):
-    """POSTs `event` signed like the platform does (body + timestamp)."""
+def post_event(client, event, *, secret=None, body=None, signature=None, secure=False):
+    """POSTs `event` signed like the platform does (body + timestamp); over HTTPS if `secure`."""
     body = body if body is not None else json.dumps(event).encode()
     secret = settings.TOAST_WEBHOOK_SECRET if secret is None else secret
     if signature is None:
@@ -70,7 +70,9 @@ def post_event(client, event, *, secret=None, body=None, signature=None):
         "Toast-Event-Type": event["eventType"],
         "Toast-Event-Category": event["eventCategory"],
     }
-    return client.post(WEBHOOK_URL, body, content_type="application/json", headers=headers)
+    return client.post(
+        WEBHOOK_URL, body, content_type="application/json", headers=headers, secure=secure
+    )
 
 
 def deliver(client, event):
