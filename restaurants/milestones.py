@@ -90,9 +90,13 @@ def advance(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> None:
         )
         for field, guids in reached.items()
     }
-    moved = Restaurant.objects.filter(pk__in=set().union(*reached.values()))
-    moved.update(**first)
-    _set_time_to_live(moved)
+    # The span from the same new values, in the same statement: a second UPDATE wrote
+    # each moved restaurant's row again, with all its index entries, to set it (most
+    # often NULL to NULL): one of the five row versions of a restaurant's first data.
+    span = _span(first.get(WENT_LIVE, F(WENT_LIVE)), first.get(STARTED, F(STARTED)))
+    Restaurant.objects.filter(pk__in=set().union(*reached.values())).update(
+        **first, time_to_live=span
+    )
 
 
 def refresh(restaurants: QuerySet, changes: QuerySet | None = None) -> int:
@@ -105,10 +109,9 @@ def refresh(restaurants: QuerySet, changes: QuerySet | None = None) -> int:
         return Subquery(own.filter(condition).annotate(first=Min("at")).values("first")[:1])
 
     count = restaurants.update(**{field: first(when) for field, when in conditions().items()})
-    _set_time_to_live(restaurants)
+    restaurants.update(time_to_live=_span(F(WENT_LIVE), F(STARTED)))
     return count
 
 
-def _set_time_to_live(restaurants: QuerySet) -> None:
-    span = ExpressionWrapper(F(WENT_LIVE) - F(STARTED), output_field=DurationField())
-    restaurants.update(time_to_live=span)
+def _span(went_live: Any, started: Any) -> ExpressionWrapper:
+    return ExpressionWrapper(went_live - started, output_field=DurationField())
