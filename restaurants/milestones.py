@@ -70,7 +70,17 @@ def reached_by(stage: str) -> list[str]:
 
 def advance(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> None:
     """Records `at` on each (restaurant, stage) move's milestones where it is the first
-    (earlier than the one kept, or none kept); two statements by primary key.
+    (earlier than the one kept, or none kept); one statement by primary key."""
+    moves = list(moves)
+    if fields := assignments(moves, at):
+        Restaurant.objects.filter(pk__in={guid for guid, _ in moves}).update(**fields)
+
+
+def assignments(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> dict[str, Any]:
+    """The UPDATE assignments that record `at` on each (restaurant, stage) move's
+    milestones where it is the first, and the time to live from them; a restaurant
+    the moves do not name keeps its values. Empty if no move reaches a milestone.
+    (stages._apply sets them in its stage UPDATE: one row version a batch's move.)
 
     Reading the history instead (`refresh`) let PostgreSQL pick a plan from
     statistics taken before a first refresh: it scanned every change into Data
@@ -81,22 +91,18 @@ def advance(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> None:
         for field in reached_by(stage):
             reached[field].add(guid)
     if not reached:
-        return
+        return {}
     instant = Value(at, output_field=DateTimeField())
     # SQLite's MIN() of a NULL is NULL, PostgreSQL's LEAST skips it: Coalesce suits both.
-    first = {
+    first: dict[str, Any] = {
         field: Case(
             When(pk__in=guids, then=Coalesce(Least(F(field), instant), instant)), default=F(field)
         )
         for field, guids in reached.items()
     }
-    # The span from the same new values, in the same statement: a second UPDATE wrote
-    # each moved restaurant's row again, with all its index entries, to set it (most
-    # often NULL to NULL): one of the five row versions of a restaurant's first data.
+    # The span from the same new values, in the same statement (SET reads the old row).
     span = _span(first.get(WENT_LIVE, F(WENT_LIVE)), first.get(STARTED, F(STARTED)))
-    Restaurant.objects.filter(pk__in=set().union(*reached.values())).update(
-        **first, time_to_live=span
-    )
+    return {**first, "time_to_live": span}
 
 
 def refresh(restaurants: QuerySet, changes: QuerySet | None = None) -> int:

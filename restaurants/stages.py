@@ -17,11 +17,12 @@ Removed). Every move is a StageChange (who, when, why) and a timeline entry.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Case, F, Field, Value, When
 from django.utils import timezone
 
 from restaurants import milestones, onboarding, timeline
@@ -203,11 +204,23 @@ def _apply(moves: list[Move], *, by: Any, at: datetime.datetime) -> None:
     for done in {done.guid: done for done in moves}.values():  # the last move of each
         kept = _kept_reason(done.to_stage, done.reason)
         final.setdefault((done.to_stage, kept), []).append(done.guid)
+
+    def of_each(value: Callable[[str, str], str], field: str) -> Case:
+        groups = (When(pk__in=guids, then=Value(value(*key))) for key, guids in final.items())
+        column = cast(Field, Restaurant._meta.get_field(field))
+        return Case(*groups, default=F(field), output_field=column)
+
     with transaction.atomic():
-        for (stage, kept), guids in final.items():
-            Restaurant.objects.filter(pk__in=guids).update(
-                stage=stage, stage_since=at, stage_reason=kept
-            )
+        # One UPDATE: the stages, their reasons and the milestones (each statement
+        # wrote the moved rows again, with the restaurant's 28 index entries).
+        Restaurant.objects.filter(
+            pk__in=[guid for guids in final.values() for guid in guids]
+        ).update(
+            stage=of_each(lambda stage, kept: stage, "stage"),
+            stage_since=at,
+            stage_reason=of_each(lambda stage, kept: kept, "stage_reason"),
+            **milestones.assignments(((done.guid, done.to_stage) for done in moves), at),
+        )
         user = by if getattr(by, "is_authenticated", False) else None
         StageChange.objects.bulk_create(
             StageChange(
@@ -220,7 +233,6 @@ def _apply(moves: list[Move], *, by: Any, at: datetime.datetime) -> None:
             )
             for done in moves
         )
-        milestones.advance(((done.guid, done.to_stage) for done in moves), at)
         timeline.record_many([_entry(done, user, at) for done in moves])
 
 
