@@ -3,8 +3,8 @@
 The metrics (restaurants/metrics.py) count and measure these instants; read from
 the stage changes they were one grouping of every restaurant's history per
 figure, 190 ms of the metrics page at 10,000 restaurants. Each is the earliest
-StageChange of its kind: stages._apply calls `advance` with the moves it records,
-in the same transaction, and `refresh` rebuilds them from the history (the
+StageChange of its kind: stages._apply sets them with the moves it records, in
+its own UPDATE (`assignments`), and `refresh` rebuilds them from the history (the
 migration that introduced them).
 
 - `onboarding_started_at`: the first move into a stage other than Prospect and
@@ -37,7 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
-from restaurants.models import Restaurant, Stage, StageChange
+from restaurants.models import Stage, StageChange
 
 NOT_STARTED = (Stage.PROSPECT, Stage.REMOVED)
 STARTED = "onboarding_started_at"
@@ -66,14 +66,6 @@ def reached_by(stage: str) -> list[str]:
     if stage in FUNNEL:
         fields.append(FUNNEL[stage])
     return fields
-
-
-def advance(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> None:
-    """Records `at` on each (restaurant, stage) move's milestones where it is the first
-    (earlier than the one kept, or none kept); one statement by primary key."""
-    moves = list(moves)
-    if fields := assignments(moves, at):
-        Restaurant.objects.filter(pk__in={guid for guid, _ in moves}).update(**fields)
 
 
 def assignments(moves: Iterable[tuple[Any, str]], at: datetime.datetime) -> dict[str, Any]:

@@ -15,6 +15,12 @@ from tests.restaurants.test_stages import partner_event, payload
 pytestmark = pytest.mark.django_db
 
 
+def advance(moves, at):
+    """The milestones' assignments applied as stages._apply applies them."""
+    guids = {guid for guid, _ in moves}
+    Restaurant.objects.filter(pk__in=guids).update(**milestones.assignments(moves, at))
+
+
 def first_change(guid, stage):
     return StageChange.objects.filter(restaurant_id=guid, to_stage=stage).order_by("at").first()
 
@@ -86,7 +92,7 @@ def kept_milestones():
 
 
 def test_what_each_move_keeps_is_what_the_history_rebuilds():
-    """The moves keep the milestones as they go (`advance`); rebuilt from the recorded
+    """The moves keep the milestones as they go (`assignments`); rebuilt from the recorded
     history (`refresh`) they are the same."""
     for n in range(3):
         guid = str(uuid.uuid4())
@@ -108,10 +114,10 @@ def test_a_move_keeps_the_earliest_instant_whichever_arrives_first():
     guid = str(uuid.uuid4())
     partner_event(guid)
     now = timezone.now()
-    milestones.advance([(guid, Stage.LIVE)], now)
-    milestones.advance([(guid, Stage.LIVE)], now + datetime.timedelta(hours=1))
+    advance([(guid, Stage.LIVE)], now)
+    advance([(guid, Stage.LIVE)], now + datetime.timedelta(hours=1))
     assert Restaurant.objects.get(pk=guid).reached_live_at == now
-    milestones.advance([(guid, Stage.LIVE)], now - datetime.timedelta(minutes=1))
+    advance([(guid, Stage.LIVE)], now - datetime.timedelta(minutes=1))
     kept = Restaurant.objects.get(pk=guid)
     assert kept.reached_live_at == now - datetime.timedelta(minutes=1)
     assert kept.time_to_live == kept.reached_live_at - kept.onboarding_started_at

@@ -7,10 +7,13 @@ import uuid
 
 import pytest
 from django.db import DataError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from restaurants import restaurant_info
 from restaurants.models import Restaurant, Snapshot
 from restaurants.storage.rows import RESTAURANTS, SNAPSHOTS
 from restaurants.storage.statements import Converted
+from tests.payloads import load_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,17 @@ def test_a_value_json_cannot_carry_is_stored_all_the_same():
 def test_a_value_too_long_for_its_column_fails_instead_of_being_cut_short():
     with pytest.raises(DataError):
         _insert({"guid": uuid.uuid4(), "availability": "x" * 9})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one-document path")
+def test_a_batch_of_full_payloads_is_one_statement_of_one_parameter():
+    # A value the JSON document could not carry would silently take the slower
+    # parameter path (one parameter a value): a full payload's rows must not.
+    parsed = restaurant_info.parse(load_payload("restaurant_full"))
+    values = {**parsed.values, "last_fetched_at": AT, "time_to_live": datetime.timedelta(days=3)}
+    rows = [{"guid": uuid.uuid4(), **values} for _ in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        _insert(*rows)
+    inserts = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "jsonb_array_elements" in inserts[0]
+    assert Restaurant.objects.filter(pk__in=[row["guid"] for row in rows]).count() == 3
